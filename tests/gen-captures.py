@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""Generate the jmirror test captures (Python 3 standard library only).
+
+Usage: python3 gen-captures.py [OUTDIR]   (default OUTDIR: this script's directory)
+
+The output is deterministic: running the script twice gives byte-identical
+files, so a Makefile can regenerate into a temporary directory and cmp the
+result against the committed captures.
+
+File format: classic pcap, little-endian, version 2.4, microsecond
+timestamps, snaplen 262144, linktype 1 (Ethernet).  Packet n (from 0) of
+every file has the timestamp 1700000000.000000 + n ms.
+
+Every packet, unless noted, is laid out as
+    Ethernet 00:05:85:00:00:01 > 00:50:56:00:00:02
+    IPv4 192.0.2.1 > 192.0.2.2, TTL 255, DF clear, id 1, 2, ... per file
+    UDP 30030 > 30030, checksum 0
+    mirror header: word0 = MHV << 30 | mirror id, word1 = session id
+    mirrored packet (IPv4, IPv6 or PPP frame)
+Inner packets use 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32, and
+all inner IPv4/ICMP/ICMPv6/TCP/UDP checksums are correct.  Mirror id 768
+(0x300) and session id 144 (0x90) are used unless noted.
+
+Captures:
+  jmirror-ipv4.pcap          ICMP echo request + reply, TCP SYN with MSS
+                             (the README example)
+  jmirror-ipv4-options.pcap  inner IPv4 with options: Router Alert (IHL 6)
+                             + ICMP echo; NOP, Record Route, EOL (IHL 8)
+                             + UDP DNS query
+  jmirror-ipv6.pcap          inner IPv6 (traffic class 0xb8, flow label
+                             0x12345): ICMPv6 echo request, TCP SYN
+  jmirror-ppp.pcap           PPP frames with FF 03: LCP, IPCP, IPV6CP
+                             Configure-Requests, PAP Authenticate-Request,
+                             CHAP Challenge, IPv4, IPv6, MPLS over IPv4;
+                             mirror id 0x1234, session id 0xabcdef01
+  jmirror-ppp-compressed.pcap PPP with address/control and/or protocol
+                             field compression (same ids as jmirror-ppp)
+  jmirror-mhv.pcap           MHV 1, 2 and 3; mirror id 0x3fffffff and
+                             session id 0xffffffff
+  jmirror-unknown.pcap       payloads that are neither IP nor PPP
+                             (mirror id 1, session id 2)
+  jmirror-short.pcap         UDP payloads of 0, 1, 4, 7 bytes (shorter than
+                             the mirror header)
+  jmirror-empty.pcap         mirror header with nothing after it
+  jmirror-trunc-hdr.pcap     captured length ends 3 and 6 bytes into the
+                             mirror header
+  jmirror-trunc-inner.pcap   captured length ends inside the mirrored
+                             packet: IPv4 header, ICMP header, ICMP data,
+                             IPv6 header, PPP protocol field
+  jmirror-port.pcap          UDP 41000 > 40000 and 41000 > 40001
+                             (non-default ports)
+  jmirror-inner-udp.pcap     UDP 41000 > 40000; inner DNS query and response
+  jmirror-nested.pcap        jmirror inside jmirror (inner ids 9 / 10)
+  jmirror-deep.pcap          40 nested levels, ids = level number (1..40)
+  jmirror-ipv6-outer.pcap    outer IPv6 2001:db8:ffff::1 > ::2, hop limit
+                             255, UDP checksum computed; inner IPv4, IPv6
+"""
+
+import os
+import socket
+import struct
+import sys
+
+JM_PORT = 30030
+
+
+# --- checksums and protocol builders -------------------------------------
+
+def csum(data):
+    """16-bit one's complement of the one's complement sum."""
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+# offset of the checksum field in a transport header, by protocol number
+L4_CSUM_OFF = {6: 16, 17: 6, 58: 2}
+
+
+def fill_l4(pseudo, proto, seg):
+    """Put the pseudo-header checksum into a TCP/UDP/ICMPv6 segment."""
+    off = L4_CSUM_OFF[proto]
+    c = csum(pseudo + seg[:off] + b"\0\0" + seg[off + 2:])
+    if proto == 17 and c == 0:
+        c = 0xFFFF
+    return seg[:off] + struct.pack("!H", c) + seg[off + 2:]
+
+
+def ipv4(src, dst, proto, payload, ttl=64, ident=0, tos=0, opts=b"",
+         l4csum=True):
+    assert len(opts) % 4 == 0
+    s, d = socket.inet_aton(src), socket.inet_aton(dst)
+    if l4csum and proto in (6, 17):
+        pseudo = s + d + struct.pack("!BBH", 0, proto, len(payload))
+        payload = fill_l4(pseudo, proto, payload)
+    hlen = 20 + len(opts)
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | hlen // 4, tos,
+                      hlen + len(payload), ident, 0, ttl, proto, 0, s, d)
+    hdr += opts
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def ipv6(src, dst, nh, payload, hlim=64, tc=0, flow=0):
+    s = socket.inet_pton(socket.AF_INET6, src)
+    d = socket.inet_pton(socket.AF_INET6, dst)
+    if nh in L4_CSUM_OFF:
+        pseudo = s + d + struct.pack("!IxxxB", len(payload), nh)
+        payload = fill_l4(pseudo, nh, payload)
+    word0 = 6 << 28 | tc << 20 | flow
+    return struct.pack("!IHBB", word0, len(payload), nh, hlim) + s + d + payload
+
+
+def udp(sport, dport, payload):
+    """UDP with checksum 0; ipv4()/ipv6() fill it in when wanted."""
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+
+
+def icmp_echo(ident, seq, data=b"", reply=False, v6=False):
+    """ICMP (v4, checksum filled) or ICMPv6 (checksum left to ipv6()) echo."""
+    typ = (129 if reply else 128) if v6 else (0 if reply else 8)
+    msg = struct.pack("!BBHHH", typ, 0, 0, ident, seq) + data
+    if not v6:
+        msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+    return msg
+
+
+def tcp(sport, dport, seq, flags=0x02, win=64240, mss=1460):
+    opts = struct.pack("!BBH", 2, 4, mss)
+    off = (20 + len(opts)) // 4
+    return struct.pack("!HHIIBBHHH", sport, dport, seq, 0, off << 4, flags,
+                       win, 0, 0) + opts
+
+
+def dns(qid, name, answer=None):
+    """DNS query for name/A, or a response with one A record if answer."""
+    qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split("."))
+    msg = struct.pack("!HHHHHH", qid, 0x8180 if answer else 0x0100, 1,
+                      1 if answer else 0, 0, 0) + qname + b"\0" + \
+        struct.pack("!HH", 1, 1)
+    if answer:
+        msg += struct.pack("!HHHIH", 0xC00C, 1, 1, 300, 4) + \
+            socket.inet_aton(answer)
+    return msg
+
+
+def ppp(proto, payload, acfc=False, pfc=False):
+    hdr = b"" if acfc else b"\xff\x03"
+    hdr += struct.pack("!B" if pfc else "!H", proto)
+    return hdr + payload
+
+
+def ppp_ctl(code, ident, data):
+    """LCP/NCP/PAP/CHAP packet: code, identifier, length, data."""
+    return struct.pack("!BBH", code, ident, 4 + len(data)) + data
+
+
+def jmirror(mid, sid, payload, mhv=0):
+    return struct.pack("!II", mhv << 30 | mid, sid) + payload
+
+
+def jm_ip(mid, sid, payload, ident=0, sport=JM_PORT, dport=JM_PORT, mhv=0):
+    """IPv4 192.0.2.1 > 192.0.2.2 / UDP (checksum 0) / mirror header."""
+    return ipv4("192.0.2.1", "192.0.2.2", 17,
+                udp(sport, dport, jmirror(mid, sid, payload, mhv)),
+                ttl=255, ident=ident, l4csum=False)
+
+
+def ether(payload, etype=0x0800):
+    return bytes.fromhex("005056000002" "000585000001") + \
+        struct.pack("!H", etype) + payload
+
+
+# --- pcap writer ------------------------------------------------------------
+
+class Pcap:
+    def __init__(self):
+        self.pkts = []      # (frame, captured length)
+        self.ident = 0      # outer IPv4 id
+
+    def add(self, frame, caplen=None):
+        self.pkts.append((frame, len(frame) if caplen is None else caplen))
+
+    def mirror(self, inner, mid=768, sid=144, mhv=0, sport=JM_PORT,
+               dport=JM_PORT, caplen=None):
+        """Add Ethernet/IPv4/UDP/mirror header/inner; return frame length."""
+        self.ident += 1
+        frame = ether(jm_ip(mid, sid, inner, self.ident, sport, dport, mhv))
+        self.add(frame, caplen)
+        return len(frame)
+
+    def write(self, path):
+        out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)]
+        for n, (frame, caplen) in enumerate(self.pkts):
+            out.append(struct.pack("<IIII", 1700000000, n * 1000,
+                                   caplen, len(frame)))
+            out.append(frame[:caplen])
+        with open(path, "wb") as f:
+            f.write(b"".join(out))
+
+
+# --- inner packets ----------------------------------------------------------
+
+A, B = "198.51.100.7", "203.0.113.9"
+A6, B6 = "2001:db8::7", "2001:db8::9"
+DATA = bytes(range(0x10, 0x10 + 36))    # 36 bytes: inner IPv4 length 64
+
+
+def ping4(seq=1, reply=False, data=DATA, ident=0x1001):
+    src, dst = (B, A) if reply else (A, B)
+    return ipv4(src, dst, 1, icmp_echo(7, seq, data, reply), ident=ident)
+
+
+def ping6(seq=1, **kw):
+    return ipv6(A6, B6, 58, icmp_echo(7, seq, DATA[:32], v6=True), **kw)
+
+
+# header length of Ethernet + outer IPv4 + UDP + mirror header
+OUTER = 14 + 20 + 8 + 8
+
+
+# --- captures ---------------------------------------------------------------
+
+def cap_ipv4(p):
+    p.mirror(ping4(9))
+    p.mirror(ping4(9, reply=True))
+    p.mirror(ipv4(A, B, 6, tcp(40000, 80, 0x11223344), ident=0x1002))
+
+
+def cap_ipv4_options(p):
+    router_alert = bytes.fromhex("94040000")
+    p.mirror(ipv4(A, B, 1, icmp_echo(7, 1, DATA), opts=router_alert,
+                  ident=0x1003))
+    # NOP, Record Route (length 7, pointer 8: one slot, already filled), EOL
+    rr = b"\x01" + bytes.fromhex("070708") + socket.inet_aton("198.51.100.1")
+    rr += b"\0" * (12 - len(rr))
+    p.mirror(ipv4(A, B, 17, udp(33333, 53, dns(0x4242, "example.com")),
+                  opts=rr, ident=0x1004))
+
+
+def cap_ipv6(p):
+    p.mirror(ping6(tc=0xB8, flow=0x12345))
+    p.mirror(ipv6(A6, B6, 6, tcp(40001, 443, 0x55667788, mss=1440),
+                  tc=0xB8, flow=0x12345))
+
+
+PPP_IDS = dict(mid=0x1234, sid=0xABCDEF01)
+
+
+def cap_ppp(p):
+    lcp = struct.pack("!BBH", 1, 4, 1492) + struct.pack("!BBI", 5, 6,
+                                                         0x01020304)
+    p.mirror(ppp(0xC021, ppp_ctl(1, 1, lcp)), **PPP_IDS)
+    ipcp = struct.pack("!BB4s", 3, 6, socket.inet_aton("0.0.0.0"))
+    p.mirror(ppp(0x8021, ppp_ctl(1, 1, ipcp)), **PPP_IDS)
+    ipv6cp = struct.pack("!BBQ", 1, 10, 0x0011223344556677)
+    p.mirror(ppp(0x8057, ppp_ctl(1, 1, ipv6cp)), **PPP_IDS)
+    pap = b"\x04user" + b"\x06secret"
+    p.mirror(ppp(0xC023, ppp_ctl(1, 1, pap)), **PPP_IDS)
+    chap = b"\x10" + bytes(range(0xA0, 0xB0)) + b"bras"
+    p.mirror(ppp(0xC223, ppp_ctl(1, 1, chap)), **PPP_IDS)
+    p.mirror(ppp(0x0021, ping4(1)), **PPP_IDS)
+    p.mirror(ppp(0x0057, ping6(1)), **PPP_IDS)
+    label = 100 << 12 | 1 << 8 | 64      # label 100, TC 0, S=1, TTL 64
+    p.mirror(ppp(0x0281, struct.pack("!I", label) + ping4(2)), **PPP_IDS)
+
+
+def cap_ppp_compressed(p):
+    p.mirror(ppp(0x0021, ping4(1), acfc=True), **PPP_IDS)
+    p.mirror(ppp(0x21, ping4(2), acfc=True, pfc=True), **PPP_IDS)
+    echo = struct.pack("!I", 0)             # magic number 0
+    p.mirror(ppp(0xC021, ppp_ctl(9, 1, echo), acfc=True), **PPP_IDS)
+    p.mirror(ppp(0x57, ping6(3), acfc=True, pfc=True), **PPP_IDS)
+
+
+def cap_mhv(p):
+    small = b"\xaa" * 8
+    p.mirror(ping4(1, data=small), mhv=1, mid=768, sid=144)
+    p.mirror(ping4(2, data=small), mhv=2, mid=5, sid=0)
+    p.mirror(ping4(3, data=small), mhv=3, mid=0x3FFFFFFF, sid=0xFFFFFFFF)
+
+
+def cap_unknown(p):
+    for payload in (bytes(12),
+                    bytes.fromhex("1234") + bytes(range(1, 15)),
+                    bytes.fromhex("5002") + bytes(range(1, 9)),
+                    bytes.fromhex("fefe") + bytes(range(1, 19))):
+        p.mirror(payload, mid=1, sid=2)
+
+
+def cap_short(p):
+    hdr = jmirror(768, 144, b"")
+    for n in (0, 1, 4, 7):
+        p.ident += 1
+        p.add(ether(ipv4("192.0.2.1", "192.0.2.2", 17,
+                         udp(JM_PORT, JM_PORT, hdr[:n]),
+                         ttl=255, ident=p.ident, l4csum=False)))
+
+
+def cap_empty(p):
+    p.mirror(b"")
+
+
+def cap_trunc_hdr(p):
+    for n in (3, 6):
+        p.mirror(ping4(n), caplen=OUTER - 8 + n)
+
+
+def cap_trunc_inner(p):
+    p.mirror(ping4(1), caplen=OUTER + 10)          # inside IPv4 header
+    p.mirror(ping4(2), caplen=OUTER + 20 + 4)      # ICMP type/code/cksum
+    p.mirror(ping4(3), caplen=OUTER + 20 + 8)      # echo up to seq, no data
+    p.mirror(ping6(4), caplen=OUTER + 20)          # inside IPv6 header
+    lcp = ppp_ctl(9, 1, struct.pack("!I", 0))
+    p.mirror(ppp(0xC021, lcp), caplen=OUTER + 3)   # FF 03 C0
+
+
+def cap_port(p):
+    p.mirror(ping4(1), sport=41000, dport=40000)
+    p.mirror(ping4(2), sport=41000, dport=40001)
+
+
+def cap_inner_udp(p):
+    q = dns(0x1234, "example.com")
+    r = dns(0x1234, "example.com", answer="192.0.2.80")
+    p.mirror(ipv4(A, "203.0.113.53", 17, udp(33333, 53, q), ident=0x1005),
+             sport=41000, dport=40000)
+    p.mirror(ipv4("203.0.113.53", A, 17, udp(53, 33333, r), ident=0x2001),
+             sport=41000, dport=40000)
+
+
+def cap_nested(p):
+    p.mirror(jm_ip(9, 10, ping4(1), ident=1))
+
+
+def cap_deep(p, levels=40):
+    pkt = ping4(1, data=b"deep")
+    for level in range(levels, 1, -1):
+        pkt = jm_ip(level, level, pkt, ident=level)
+    p.mirror(pkt, mid=1, sid=1)
+
+
+def cap_ipv6_outer(p):
+    for inner in (ping4(1), ping6(2)):
+        seg = udp(JM_PORT, JM_PORT, jmirror(768, 144, inner))
+        p.add(ether(ipv6("2001:db8:ffff::1", "2001:db8:ffff::2", 17, seg,
+                         hlim=255), etype=0x86DD))
+
+
+CAPTURES = {
+    "jmirror-ipv4.pcap": cap_ipv4,
+    "jmirror-ipv4-options.pcap": cap_ipv4_options,
+    "jmirror-ipv6.pcap": cap_ipv6,
+    "jmirror-ppp.pcap": cap_ppp,
+    "jmirror-ppp-compressed.pcap": cap_ppp_compressed,
+    "jmirror-mhv.pcap": cap_mhv,
+    "jmirror-unknown.pcap": cap_unknown,
+    "jmirror-short.pcap": cap_short,
+    "jmirror-empty.pcap": cap_empty,
+    "jmirror-trunc-hdr.pcap": cap_trunc_hdr,
+    "jmirror-trunc-inner.pcap": cap_trunc_inner,
+    "jmirror-port.pcap": cap_port,
+    "jmirror-inner-udp.pcap": cap_inner_udp,
+    "jmirror-nested.pcap": cap_nested,
+    "jmirror-deep.pcap": cap_deep,
+    "jmirror-ipv6-outer.pcap": cap_ipv6_outer,
+}
+
+
+def main():
+    outdir = sys.argv[1] if len(sys.argv) > 1 else \
+        os.path.dirname(os.path.abspath(__file__))
+    os.makedirs(outdir, exist_ok=True)
+    for name, build in CAPTURES.items():
+        p = Pcap()
+        build(p)
+        p.write(os.path.join(outdir, name))
+
+
+if __name__ == "__main__":
+    main()
