@@ -222,11 +222,8 @@ invalid:
 	nd_print_invalid(ndo);
 }
 
-/*
- * The UDP ports that udp_print() hands to jmirror_print(): those of
- * --jmirror-port, else JMIRROR_PORT.
- */
-int
+/* The ports of --jmirror-port, else JMIRROR_PORT. */
+static int
 jmirror_port_match(netdissect_options *ndo, u_int sport, u_int dport)
 {
 	u_int i;
@@ -239,6 +236,21 @@ jmirror_port_match(netdissect_options *ndo, u_int sport, u_int dport)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Whether udp_print() hands a UDP payload to jmirror_print(): with
+ * -T jmirror, every UDP packet at the outermost layer, and below it
+ * (the packets that jmirror carries) those on a jmirror port, so that
+ * a mirrored jmirror packet is decoded again; without -T jmirror, the
+ * packets on a jmirror port.
+ */
+int
+jmirror_udp_match(netdissect_options *ndo, u_int sport, u_int dport)
+{
+	if (ndo->ndo_packettype == PT_JMIRROR && ndo->ndo_jmirror_nesting == 0)
+		return 1;
+	return jmirror_port_match(ndo, sport, dport);
 }
 
 /*

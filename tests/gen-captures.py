@@ -33,6 +33,9 @@ Captures:
                              Configure-Requests, PAP Authenticate-Request,
                              CHAP Challenge, IPv4, IPv6, MPLS over IPv4;
                              mirror id 0x1234, session id 0xabcdef01
+  jmirror-ppp-control.pcap   the PPP control frames of jmirror-ppp alone
+                             (no IPv6: its -v layout differs between
+                             tcpdump versions)
   jmirror-ppp-compressed.pcap PPP with address/control and/or protocol
                              field compression (same ids as jmirror-ppp)
   jmirror-mhv.pcap           MHV 1, 2 and 3; mirror id 0x3fffffff and
@@ -46,7 +49,7 @@ Captures:
                              mirror header
   jmirror-trunc-inner.pcap   captured length ends inside the mirrored
                              packet: IPv4 header, ICMP header, ICMP data,
-                             IPv6 header, PPP protocol field
+                             ICMPv6 header, PPP protocol field
   jmirror-port.pcap          UDP 41000 > 40000 and 41000 > 40001
                              (non-default ports)
   jmirror-inner-udp.pcap     UDP 41000 > 40000; inner DNS query and response
@@ -250,22 +253,33 @@ def cap_ipv6(p):
 PPP_IDS = dict(mid=0x1234, sid=0xABCDEF01)
 
 
-def cap_ppp(p):
+def ppp_control_frames():
+    """LCP, IPCP and IPV6CP Configure-Requests, PAP and CHAP."""
     lcp = struct.pack("!BBH", 1, 4, 1492) + struct.pack("!BBI", 5, 6,
                                                          0x01020304)
-    p.mirror(ppp(0xC021, ppp_ctl(1, 1, lcp)), **PPP_IDS)
     ipcp = struct.pack("!BB4s", 3, 6, socket.inet_aton("0.0.0.0"))
-    p.mirror(ppp(0x8021, ppp_ctl(1, 1, ipcp)), **PPP_IDS)
     ipv6cp = struct.pack("!BBQ", 1, 10, 0x0011223344556677)
-    p.mirror(ppp(0x8057, ppp_ctl(1, 1, ipv6cp)), **PPP_IDS)
     pap = b"\x04user" + b"\x06secret"
-    p.mirror(ppp(0xC023, ppp_ctl(1, 1, pap)), **PPP_IDS)
     chap = b"\x10" + bytes(range(0xA0, 0xB0)) + b"bras"
-    p.mirror(ppp(0xC223, ppp_ctl(1, 1, chap)), **PPP_IDS)
+    return [ppp(0xC021, ppp_ctl(1, 1, lcp)),
+            ppp(0x8021, ppp_ctl(1, 1, ipcp)),
+            ppp(0x8057, ppp_ctl(1, 1, ipv6cp)),
+            ppp(0xC023, ppp_ctl(1, 1, pap)),
+            ppp(0xC223, ppp_ctl(1, 1, chap))]
+
+
+def cap_ppp(p):
+    for frame in ppp_control_frames():
+        p.mirror(frame, **PPP_IDS)
     p.mirror(ppp(0x0021, ping4(1)), **PPP_IDS)
     p.mirror(ppp(0x0057, ping6(1)), **PPP_IDS)
     label = 100 << 12 | 1 << 8 | 64      # label 100, TC 0, S=1, TTL 64
     p.mirror(ppp(0x0281, struct.pack("!I", label) + ping4(2)), **PPP_IDS)
+
+
+def cap_ppp_control(p):
+    for frame in ppp_control_frames():
+        p.mirror(frame, **PPP_IDS)
 
 
 def cap_ppp_compressed(p):
@@ -313,7 +327,7 @@ def cap_trunc_inner(p):
     p.mirror(ping4(1), caplen=OUTER + 10)          # inside IPv4 header
     p.mirror(ping4(2), caplen=OUTER + 20 + 4)      # ICMP type/code/cksum
     p.mirror(ping4(3), caplen=OUTER + 20 + 8)      # echo up to seq, no data
-    p.mirror(ping6(4), caplen=OUTER + 20)          # inside IPv6 header
+    p.mirror(ping6(4), caplen=OUTER + 40 + 4)      # ICMPv6 type/code/cksum
     lcp = ppp_ctl(9, 1, struct.pack("!I", 0))
     p.mirror(ppp(0xC021, lcp), caplen=OUTER + 3)   # FF 03 C0
 
@@ -355,6 +369,7 @@ CAPTURES = {
     "jmirror-ipv4-options.pcap": cap_ipv4_options,
     "jmirror-ipv6.pcap": cap_ipv6,
     "jmirror-ppp.pcap": cap_ppp,
+    "jmirror-ppp-control.pcap": cap_ppp_control,
     "jmirror-ppp-compressed.pcap": cap_ppp_compressed,
     "jmirror-mhv.pcap": cap_mhv,
     "jmirror-unknown.pcap": cap_unknown,
