@@ -1,0 +1,79 @@
+#!/bin/sh
+# quickstart.sh [CONFIGURE-OPTION]...: on a fresh Debian 12/13 machine,
+# install what is missing, configure, build the patched tcpdump and decode
+# the example capture. Options are passed to ./configure.
+set -e
+
+cd "$(dirname "$0")"
+
+missing=
+
+# need PACKAGE: remember a Debian package to install
+need() {
+	case " $missing " in *" $1 "*) ;; *) missing="${missing:+$missing }$1" ;; esac
+}
+
+# have COMMAND: whether COMMAND is on the PATH
+have() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+# check_tools: the tools and libraries the build and its tests use
+check_tools() {
+	have cc || have gcc || need gcc
+	have make || need make
+	have autoconf || need autoconf
+	have patch || need patch
+	# perl with the modules tcpdump's tests/TESTrun uses
+	perl -MPOSIX -MCwd -MFile::Path -MFile::Spec -MData::Dumper -e 1 \
+		>/dev/null 2>&1 || need perl
+	have python3 || need python3
+	have xz || need xz-utils
+	# libpcap's header (and pcap-config, which tcpdump's configure uses)
+	{ test -f /usr/include/pcap.h && have pcap-config; } || need libpcap-dev
+	# apt-get source: apt and the archive keyring of the deb-src entries
+	have apt-get || need apt
+	test -f /usr/share/keyrings/debian-archive-keyring.gpg ||
+		need debian-archive-keyring
+}
+
+# install_missing: install what is missing as root, else say how and stop
+install_missing() {
+	test -n "$missing" || return 0
+	if test "$(id -u)" = 0; then
+		echo "quickstart: installing $missing"
+		apt-get update
+		# shellcheck disable=SC2086 # one word per package
+		apt-get install -y --no-install-recommends $missing
+	else
+		echo "quickstart: missing packages; install them, then run $0 again:" >&2
+		echo "sudo apt-get install -y --no-install-recommends $missing" >&2
+		exit 1
+	fi
+}
+
+# make_configure: run autoconf when configure is missing or older
+make_configure() {
+	if test ! -f configure || test configure.ac -nt configure; then
+		echo "quickstart: autoconf"
+		autoconf
+	fi
+}
+
+# build: configure with the given options and make
+build() {
+	./configure "$@"
+	make -j"$(nproc 2>/dev/null || echo 1)"
+}
+
+# demo: decode the example capture
+demo() {
+	echo "quickstart: ./tcpdump -n -r tests/jmirror-ipv4.pcap"
+	./tcpdump -n -r tests/jmirror-ipv4.pcap
+}
+
+check_tools
+install_missing
+make_configure
+build "$@"
+demo
