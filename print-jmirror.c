@@ -196,7 +196,7 @@ jmirror_print(netdissect_options *ndo, const u_char *bp, u_int length)
 	uint32_t word0, session_id;
 
 	ndo->ndo_protocol = "jmirror";
-	nd_print_protocol_caps(ndo);
+	ND_PRINT("JMIRROR");
 	if (length < JMIRROR_HDR_LEN) {
 		ND_PRINT(", length %u < %u", length, JMIRROR_HDR_LEN);
 		goto invalid;

@@ -1,0 +1,346 @@
+#!/bin/sh
+# run-bench.sh: what the jmirror printer costs tcpdump, and tcpdump against
+# tshark, on a generated capture.  Prints one table of figures and targets
+# and a summary line; exits non-zero if a check or a target failed.
+# Not part of make check: it takes a few minutes.
+
+usage() {
+	cat <<EOF
+usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] PATCHED_TCPDUMP STOCK_TCPDUMP [N]
+
+  PATCHED_TCPDUMP  tcpdump built with the jmirror printer
+  STOCK_TCPDUMP    tcpdump built from the same source without it
+  N                packets in the capture (default 200000); the tshark
+                   comparison also uses a capture of 10 * N packets.
+                   Below 200000 tcpdump's RSS is not flat yet: it keeps
+                   a name for each port and address it has printed
+  -w WORKDIR       put the captures and outputs there and keep them
+                   (default: a temporary directory, removed at the end)
+  -c CG_PACKETS    count instructions on the first CG_PACKETS packets
+                   only (default 50000, or N if less); callgrind is
+                   about 60 times slower than tcpdump
+  -r RUNS          timed runs per figure, the median is kept (default 3)
+
+Needs python3, valgrind, tshark and GNU time as /usr/bin/time.
+EOF
+}
+
+passed=0
+failed=0
+rows=
+
+# row FIGURE MEASURED TARGET RESULT: add a line to the table
+row() {
+	rows="$rows$(printf '%-46s %-30s %-15s %s' "$1" "$2" "$3" "$4")
+"
+	case $4 in
+	PASS) passed=$((passed + 1)) ;;
+	FAIL) failed=$((failed + 1)) ;;
+	esac
+}
+
+# verdict CONDITION: PASS or FAIL, from an awk condition
+verdict() {
+	if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi
+}
+
+# calc FORMAT EXPRESSIONS: awk printf of the expressions
+calc() {
+	awk "BEGIN { printf \"$1\", $2 }"
+}
+
+say() {
+	echo "run-bench: $*" >&2
+}
+
+die() {
+	say "$*"
+	exit 2
+}
+
+# abspath FILE: FILE with an absolute directory
+abspath() {
+	case $1 in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac
+}
+
+parse_args() {
+	workdir=
+	cg_packets=
+	runs=3
+	while getopts w:c:r:h opt; do
+		case $opt in
+		w) workdir=$OPTARG ;;
+		c) cg_packets=$OPTARG ;;
+		r) runs=$OPTARG ;;
+		h) usage; exit 0 ;;
+		*) usage >&2; exit 2 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	test $# = 2 || test $# = 3 || { usage >&2; exit 2; }
+	patched=$(abspath "$1")
+	stock=$(abspath "$2")
+	n=${3:-200000}
+	for v in "$n" "${cg_packets:-1}" "$runs"; do
+		case $v in ''|*[!0-9]*|0) die "not a positive count: '$v'" ;; esac
+	done
+	if test -z "$cg_packets"; then
+		cg_packets=50000
+		test "$n" -lt $cg_packets && cg_packets=$n
+	fi
+	test "$cg_packets" -le "$n" || die "CG_PACKETS ($cg_packets) is more than N ($n)"
+	big=$((n * 10))
+}
+
+setup() {
+	here=$(cd "$(dirname "$0")" && pwd)
+	for t in "$patched" "$stock"; do
+		test -x "$t" || die "not an executable: $t"
+	done
+	for t in python3 valgrind tshark awk; do
+		command -v $t >/dev/null || die "$t not found"
+	done
+	test -x /usr/bin/time || die "/usr/bin/time not found (Debian package 'time')"
+	if test -n "$workdir"; then
+		mkdir -p "$workdir" || exit 2
+		work=$(cd "$workdir" && pwd)
+	else
+		work=$(mktemp -d) || exit 2
+		trap 'rm -rf "$work"' EXIT
+		trap 'exit 1' HUP INT PIPE TERM
+	fi
+	# the same clock for every run: with TZ unset, glibc looks at
+	# /etc/localtime again for each time stamp tcpdump prints
+	TZ=UTC0
+	export TZ
+	# tshark with its default preferences, whatever the user's are
+	mkdir -p "$work/wireshark-config"
+	WIRESHARK_CONFIG_DIR=$work/wireshark-config
+	export WIRESHARK_CONFIG_DIR
+	jm=$work/jmirror-$n.pcap
+	raw=$work/raw-$n.pcap
+	jm_big=$work/jmirror-$big.pcap
+	raw_big=$work/raw-$big.pcap
+}
+
+gen_corpus() {
+	say "writing $n and $big packet captures in $work"
+	start=$(date +%s)
+	python3 "$here/gen-bench-corpus.py" -n "$n" "$jm" "$raw" || exit 2
+	python3 "$here/gen-bench-corpus.py" -n "$big" "$jm_big" "$raw_big" || exit 2
+	gen_seconds=$(($(date +%s) - start))
+}
+
+# check_corpus: the captures say what the figures assume they say
+check_corpus() {
+	say "checking the captures"
+	"$patched" -n -r "$jm" >"$work/A.txt" 2>"$work/A.err"
+	lines=$(wc -l <"$work/A.txt")
+	jmirror=$(grep -c ': JMIRROR, mirror-id [0-9]*, session-id [0-9]*, length [0-9]*: IP' "$work/A.txt")
+	bad=$(grep -c -e '|' -e 'invalid' -e 'unknown payload' "$work/A.txt")
+	row "patched: jmirror packets decoded" "$jmirror of $lines, $bad bad" "all $n" \
+		"$(verdict "$lines == $n && $jmirror == $n && $bad == 0")"
+
+	"$stock" -n -r "$raw" >"$work/C.txt" 2>"$work/C.err"
+	sed 's/ IP [^ ]* > [^ ]*: JMIRROR, mirror-id [0-9]*, session-id [0-9]*, length [0-9]*: / /' \
+		"$work/A.txt" >"$work/A-inner.txt"
+	if cmp -s "$work/A-inner.txt" "$work/C.txt"; then same=yes; else same=no; fi
+	row "patched inner lines = stock on bare capture" "$same" "yes" \
+		"$(verdict "\"$same\" == \"yes\"")"
+
+	stock_jm=$("$stock" -n -c 1000 -r "$jm" 2>/dev/null | grep -c JMIRROR)
+	row "stock: no jmirror decoding (1000 pkts)" "$stock_jm JMIRROR lines" "0" \
+		"$(verdict "$stock_jm == 0")"
+
+	count=$("$stock" --count -r "$raw" 2>/dev/null)
+	row "stock --count on bare capture" "$count" "$n packets" \
+		"$(verdict "\"$count\" == \"$n packets\"")"
+}
+
+# callgrind NAME TCPDUMP [VALGRIND OPTIONS --] TCPDUMP OPTIONS: count the
+# instructions of one run, reported in $work/NAME.vg (in the background)
+callgrind() {
+	name=$1 tcpdump=$2
+	shift 2
+	vg=
+	while test $# -gt 0 && test "$1" != --; do vg="$vg $1"; shift; done
+	shift
+	out=/dev/null
+	test "$name" = A && out=$work/callgrind.A.out
+	# shellcheck disable=SC2086
+	valgrind --tool=callgrind --callgrind-out-file="$out" \
+		--log-file="$work/$name.vg" $vg "$tcpdump" -c "$cg_packets" "$@" \
+		>/dev/null 2>"$work/$name.err" &
+}
+
+# collected NAME: the instruction count of that run
+collected() {
+	c=$(sed -n 's/.*Collected : *\([0-9][0-9]*\).*/\1/p' "$work/$1.vg")
+	test -n "$c" || die "no instruction count for $1: see $work/$1.vg"
+	echo "$c"
+}
+
+count_instructions() {
+	say "counting instructions on $cg_packets packets (callgrind, 2 at a time)"
+	start=$(date +%s)
+	callgrind A "$patched" -- -n -r "$jm"
+	callgrind AJ "$patched" --toggle-collect=jmirror_print -- -n -r "$jm"
+	wait
+	callgrind C "$stock" -- -n -r "$raw"
+	callgrind CI "$stock" --toggle-collect=ip_print --toggle-collect=ip6_print -- -n -r "$raw"
+	wait
+	callgrind B "$stock" -- -n -r "$jm"
+	callgrind R "$stock" -- --count -r "$raw"
+	wait
+	cg_seconds=$(($(date +%s) - start))
+	ir_A=$(collected A) || exit 2
+	ir_AJ=$(collected AJ) || exit 2
+	ir_B=$(collected B) || exit 2
+	ir_C=$(collected C) || exit 2
+	ir_CI=$(collected CI) || exit 2
+	ir_R=$(collected R) || exit 2
+}
+
+report_instructions() {
+	k=$cg_packets
+	row "packets counted with callgrind" "first $k of $n" "" info
+	row "A patched, jmirror capture" "$(calc '%.0f' "$ir_A / $k") Ir/pkt" "" info
+	row "B stock, jmirror capture" "$(calc '%.0f' "$ir_B / $k") Ir/pkt" "" info
+	row "C stock, bare capture" "$(calc '%.0f' "$ir_C / $k") Ir/pkt" "" info
+	row "R stock --count, bare capture" "$(calc '%.0f' "$ir_R / $k") Ir/pkt" "" info
+	# the layer as the issue defines it: A - B - C + R (target 5% of A)
+	formula=$((ir_A - ir_B - ir_C + ir_R))
+	row "jmirror layer: A - B - C + R" \
+		"$(calc '%.0f Ir/pkt, %.1f%% of A' "$formula / $k, 100 * $formula / $ir_A")" \
+		"<= 5% of A" \
+		"$(verdict "$ir_A > 0 && $formula <= 0.05 * $ir_A")"
+	# the layer measured directly: jmirror_print() and what it calls,
+	# less the printers of the mirrored packets (their cost in C)
+	layer=$((ir_AJ - ir_CI))
+	row "jmirror_print - inner print (see note 1)" \
+		"$(calc '%.0f Ir/pkt, %.1f%% of A' "$layer / $k, 100 * $layer / $ir_A")" \
+		"" info
+}
+
+# timed NAME COMMAND...: run it $runs times, stdout to /dev/null; the
+# wall seconds, CPU seconds and peak RSS (kB) of each run go to
+# $work/NAME.time
+timed() {
+	name=$1
+	shift
+	: >"$work/$name.time"
+	i=0
+	while test $i -lt "$runs"; do
+		/usr/bin/time -f '%e %U %S %M' -o "$work/$name.run" "$@" \
+			>/dev/null 2>"$work/$name.err" || die "failed: $* (see $work/$name.err)"
+		awk '{ print $1, $2 + $3, $4 }' "$work/$name.run" >>"$work/$name.time"
+		i=$((i + 1))
+	done
+}
+
+# wall NAME, cpu NAME, rss NAME: the medians of those runs
+wall() {
+	median 1 "$work/$1.time"
+}
+cpu() {
+	median 2 "$work/$1.time"
+}
+rss() {
+	median 3 "$work/$1.time"
+}
+
+# median FIELD FILE
+median() {
+	sort -n -k "$1,$1" "$2" | awk -v f="$1" '{ v[NR] = $f }
+		END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+time_runs() {
+	say "timing tcpdump and tshark, $runs runs each"
+	start=$(date +%s)
+	timed td_small "$patched" -n -r "$jm"
+	timed ts_small tshark -n -r "$jm"
+	timed td_big "$patched" -n -r "$jm_big"
+	timed ts_big tshark -n -r "$jm_big"
+	timed td_notz env -u TZ "$patched" -n -r "$jm"
+	time_seconds=$(($(date +%s) - start))
+}
+
+# ratio A B: "A / B = A/Bx", B at least 0.01
+ratio() {
+	calc '%.2f / %.2f = %.1fx' "$1, $2, $1 / ($2 > 0.01 ? $2 : 0.01)"
+}
+
+# report_size LABEL TD TS: speed and memory rows for one capture
+report_size() {
+	tds=$(wall "$2") tdk=$(rss "$2") tss=$(wall "$3") tsk=$(rss "$3")
+	row "speed, $1 pkts: tshark s / tcpdump s" \
+		"$(ratio "$tss" "$tds")" ">= 3x" "$(verdict "$tss >= 3 * $tds")"
+	row "  (CPU time, user + sys; note 3)" "$(ratio "$(cpu "$3")" "$(cpu "$2")")" "" info
+	row "memory, $1 pkts: tshark / tcpdump peak RSS" \
+		"$(calc '%d / %d MB = %.0fx' "$tsk / 1024, $tdk / 1024, $tsk / $tdk")" \
+		">= 20x" "$(verdict "$tsk >= 20 * $tdk")"
+}
+
+report_times() {
+	report_size "$n" td_small ts_small
+	report_size "$big" td_big ts_big
+	small=$(rss td_small) large=$(rss td_big)
+	row "tcpdump peak RSS, $n -> $big pkts" \
+		"$(calc '%d -> %d kB, %+.1f%%' "$small, $large, 100 * ($large - $small) / $small")" \
+		"<= +10%" "$(verdict "$large <= 1.10 * $small")"
+	row "speed, $n pkts, TZ unset (note 2)" \
+		"$(ratio "$(wall ts_small)" "$(wall td_notz)")" "" info
+}
+
+print_table() {
+	printf '%-46s %-30s %-15s %s\n' figure measured target result
+	printf '%s' "$rows"
+	cat <<EOF
+
+Ir: instructions counted by valgrind's callgrind on the first $cg_packets packets.
+A: $patched -n -r JM    B: $stock -n -r JM
+C: $stock -n -r RAW    R: $stock --count -r RAW
+jmirror layer: A run with --toggle-collect=jmirror_print, less C run
+  with --toggle-collect=ip_print --toggle-collect=ip6_print.
+Times and peak RSS: /usr/bin/time -f '%e %U %S %M', median of $runs runs of
+  tcpdump: $patched -n -r JM >/dev/null
+  tshark:  tshark -n -r JM >/dev/null    (WIRESHARK_CONFIG_DIR empty)
+  all with TZ=UTC0, except the TZ unset row.
+JM, RAW: gen-bench-corpus.py -n N JM RAW (the jmirror capture, and the
+  same mirrored packets as raw IP with the same time stamps).
+note 1: C - R also counts what every printed packet costs (time stamp,
+  line set-up), which A - B has already taken out, and B prints
+  'UDP, length N' where A does not: so A - B - C + R understates the
+  layer; the direct figure is what jmirror_print itself costs, mostly
+  printf formatting the ids and the length.
+note 2: with TZ unset, glibc stats /etc/localtime for each time stamp.
+note 3: wall times suffer when other jobs share the machine; CPU times
+  suffer less.
+
+tcpdump:  patched: $("$patched" --version 2>&1 | head -n 1), $("$patched" --version 2>&1 | sed -n 2p)
+          stock:   $("$stock" --version 2>&1 | head -n 1), $("$stock" --version 2>&1 | sed -n 2p)
+tshark:   $(tshark --version 2>/dev/null | head -n 1)
+compiler: $(cc --version 2>/dev/null | head -n 1)
+machine:  $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds
+EOF
+	test -n "$workdir" && echo "profile:  callgrind_annotate $work/callgrind.A.out"
+	echo "$passed passed, $failed failed"
+}
+
+main() {
+	begin=$(date +%s)
+	parse_args "$@"
+	setup
+	gen_corpus
+	check_corpus
+	count_instructions
+	report_instructions
+	time_runs
+	report_times
+	print_table
+	test "$failed" -eq 0
+}
+
+main "$@"
