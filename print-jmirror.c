@@ -220,6 +220,8 @@ jmirror_print(netdissect_options *ndo, const u_char *bp, u_int length)
 	return;
 invalid:
 	nd_print_invalid(ndo);
+	/* and say whether the capture has all of it */
+	ND_TCHECK_LEN(bp, length);
 }
 
 /* The ports of --jmirror-port, else JMIRROR_PORT. */

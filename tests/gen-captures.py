@@ -46,7 +46,8 @@ Captures:
                              the mirror header)
   jmirror-empty.pcap         mirror header with nothing after it
   jmirror-trunc-hdr.pcap     captured length ends 3 and 6 bytes into the
-                             mirror header
+                             mirror header; a 7-byte UDP payload (too
+                             short for the header) captured to 2 bytes
   jmirror-trunc-inner.pcap   captured length ends inside the mirrored
                              packet: IPv4 header, ICMP header, ICMP data,
                              ICMPv6 header, PPP protocol field
@@ -305,13 +306,17 @@ def cap_unknown(p):
         p.mirror(payload, mid=1, sid=2)
 
 
+def short_frame(p, n):
+    """A UDP payload of the first n bytes of a mirror header (n < 8)."""
+    p.ident += 1
+    return ether(ipv4("192.0.2.1", "192.0.2.2", 17,
+                      udp(JM_PORT, JM_PORT, jmirror(768, 144, b"")[:n]),
+                      ttl=255, ident=p.ident, l4csum=False))
+
+
 def cap_short(p):
-    hdr = jmirror(768, 144, b"")
     for n in (0, 1, 4, 7):
-        p.ident += 1
-        p.add(ether(ipv4("192.0.2.1", "192.0.2.2", 17,
-                         udp(JM_PORT, JM_PORT, hdr[:n]),
-                         ttl=255, ident=p.ident, l4csum=False)))
+        p.add(short_frame(p, n))
 
 
 def cap_empty(p):
@@ -321,6 +326,8 @@ def cap_empty(p):
 def cap_trunc_hdr(p):
     for n in (3, 6):
         p.mirror(ping4(n), caplen=OUTER - 8 + n)
+    # too short for a header, and cut short too: 2 of its 7 bytes
+    p.add(short_frame(p, 7), caplen=OUTER - 8 + 2)
 
 
 def cap_trunc_inner(p):
