@@ -94,9 +94,11 @@ static const uint16_t jmirror_ppp_protocols[] = {
 static int
 jmirror_ppp_protocol_known(u_int proto)
 {
+	const size_t n = sizeof(jmirror_ppp_protocols) /
+			 sizeof(jmirror_ppp_protocols[0]);
 	size_t i;
 
-	for (i = 0; i < sizeof(jmirror_ppp_protocols) / sizeof(jmirror_ppp_protocols[0]); i++) {
+	for (i = 0; i < n; i++) {
 		if (jmirror_ppp_protocols[i] == proto)
 			return 1;
 	}
