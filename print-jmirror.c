@@ -80,15 +80,18 @@ static const struct tok jmirror_payload_names[] = {
 };
 
 /*
- * The PPP protocols that ppp_print() decodes; a mirrored frame without
- * the FF 03 address and control fields is taken for PPP only when it
- * starts with one of these.
+ * Every PPP protocol that tcpdump's PPP printer names; a mirrored frame
+ * without the FF 03 address and control fields is taken for PPP only
+ * when it starts with one of these.
  */
 static const uint16_t jmirror_ppp_protocols[] = {
-	PPP_IP, PPP_OSI, PPP_IPX, PPP_VJNC, PPP_ML, PPP_IPV6, PPP_COMP,
-	PPP_MPLS_UCAST, PPP_MPLS_MCAST,
-	PPP_IPCP, PPP_OSICP, PPP_IPV6CP, PPP_CCP, PPP_MPLSCP,
-	PPP_LCP, PPP_PAP, PPP_CHAP, PPP_BACP, PPP_BAP
+	PPP_IP, PPP_OSI, PPP_NS, PPP_DECNET, PPP_APPLE, PPP_IPX, PPP_VJC,
+	PPP_VJNC, PPP_BRPDU, PPP_STII, PPP_VINES, PPP_ML, PPP_IPV6, PPP_COMP,
+	PPP_HELLO, PPP_LUXCOM, PPP_SNS, PPP_MPLS_UCAST, PPP_MPLS_MCAST,
+	PPP_IPCP, PPP_OSICP, PPP_NSCP, PPP_DECNETCP, PPP_APPLECP, PPP_IPXCP,
+	PPP_STIICP, PPP_VINESCP, PPP_IPV6CP, PPP_CCP, PPP_MPLSCP,
+	PPP_LCP, PPP_PAP, PPP_LQM, PPP_SPAP, PPP_CHAP, PPP_BACP, PPP_BAP,
+	PPP_MPCP, PPP_SPAP_OLD, PPP_EAP
 };
 
 static int
@@ -180,16 +183,17 @@ jmirror_print_mirrored(netdissect_options *ndo, const u_char *bp,
 		break;
 	case JMIRROR_PAYLOAD_UNKNOWN:
 		ND_PRINT("unknown payload");
+		/* nobody else looks at it: say whether the capture has it all */
+		ND_TCHECK_LEN(bp, length);
 		break;
 	}
 	ndo->ndo_jmirror_nesting--;
-
 	/*
-	 * Not every inner printer reads to the end of the mirrored packet:
-	 * say so when the capture stopped before it.
+	 * The mirrored packet is printed exactly as tcpdump prints it bare,
+	 * truncation marks included (or their absence: not every printer
+	 * reads to the end of its packet); adding one here would double the
+	 * mark of the printers that print theirs and return.
 	 */
-	ndo->ndo_protocol = "jmirror";
-	ND_TCHECK_LEN(bp, length);
 }
 
 void
@@ -226,14 +230,11 @@ invalid:
 	ND_TCHECK_LEN(bp, length);
 }
 
-/* The ports of --jmirror-port, else JMIRROR_PORT. */
 static int
-jmirror_port_match(netdissect_options *ndo, u_int sport, u_int dport)
+jmirror_port_in_list(netdissect_options *ndo, u_int sport, u_int dport)
 {
 	u_int i;
 
-	if (!ndo->ndo_jmirror_ports_set)
-		return sport == JMIRROR_PORT || dport == JMIRROR_PORT;
 	for (i = 0; i < ndo->ndo_jmirror_nports; i++) {
 		if (ndo->ndo_jmirror_ports[i] == sport ||
 		    ndo->ndo_jmirror_ports[i] == dport)
@@ -243,18 +244,31 @@ jmirror_port_match(netdissect_options *ndo, u_int sport, u_int dport)
 }
 
 /*
- * Whether udp_print() hands a UDP payload to jmirror_print(): with
- * -T jmirror, every UDP packet at the outermost layer, and below it
- * (the packets that jmirror carries) those on a jmirror port, so that
- * a mirrored jmirror packet is decoded again; without -T jmirror, the
- * packets on a jmirror port.
+ * Whether the user asked for this UDP payload to be decoded as jmirror:
+ * -T jmirror, at the outermost UDP layer (the UDP packets that jmirror
+ * carries are decoded as usual), or a port named with --jmirror-port,
+ * unless -q turns port decoding off.  udp_print() asks this before its
+ * NFS heuristic and every port of its own: the user's word wins.
  */
 int
-jmirror_udp_match(netdissect_options *ndo, u_int sport, u_int dport)
+jmirror_by_user(netdissect_options *ndo, u_int sport, u_int dport)
 {
 	if (ndo->ndo_packettype == PT_JMIRROR && ndo->ndo_jmirror_nesting == 0)
 		return 1;
-	return jmirror_port_match(ndo, sport, dport);
+	return !ndo->ndo_qflag && ndo->ndo_jmirror_ports_set &&
+	       jmirror_port_in_list(ndo, sport, dport);
+}
+
+/*
+ * Whether either port is the built-in default, JMIRROR_PORT, when the
+ * user did not name the ports.  udp_print() asks this after every port
+ * of its own: no stock decoder loses a packet to the default.
+ */
+int
+jmirror_default_port(netdissect_options *ndo, u_int sport, u_int dport)
+{
+	return !ndo->ndo_jmirror_ports_set &&
+	       (sport == JMIRROR_PORT || dport == JMIRROR_PORT);
 }
 
 /*

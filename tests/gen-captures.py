@@ -58,6 +58,19 @@ Captures:
   jmirror-deep.pcap          40 nested levels, ids = level number (1..40)
   jmirror-ipv6-outer.pcap    outer IPv6 2001:db8:ffff::1 > ::2, hop limit
                              255, UDP checksum computed; inner IPv4, IPv6
+  jmirror-collide.pcap       not jmirror: DNS query and reply, NTP, syslog
+                             and VXLAN with 30030 as the client's port
+                             (UDP checksums computed)
+  jmirror-nfs-port.pcap      jmirror from port 2049 with session id 1 (an
+                             RPC reply to the NFS heuristic), to port 2049
+                             with session id 0 (an RPC call), and from
+                             VXLAN's port 4789 to 30030
+  jmirror-ppp-named.pcap     PPP without address and control fields whose
+                             protocol tcpdump names but did not decode
+                             before: EAP, VJ compressed (protocol field
+                             compressed too), CCP, multilink; the FF 03
+                             form of the EAP frame; a frame starting 02 02,
+                             which is no PPP protocol
 """
 
 import os
@@ -371,6 +384,51 @@ def cap_ipv6_outer(p):
                          hlim=255), etype=0x86DD))
 
 
+def plain_udp(src, dst, sport, dport, payload, ident):
+    """Ethernet / IPv4 / UDP with its checksum: traffic that is not jmirror."""
+    return ether(ipv4(src, dst, 17, udp(sport, dport, payload), ident=ident))
+
+
+def cap_collide(p):
+    client, server = "192.0.2.10", "192.0.2.53"
+    query = dns(0x3039, "www.tcpdump.org")
+    reply = dns(0x3039, "www.tcpdump.org", answer="192.0.2.80")
+    p.add(plain_udp(client, server, JM_PORT, 53, query, 1))
+    p.add(plain_udp(server, client, 53, JM_PORT, reply, 2))
+    # NTPv4 client request: LI 0, VN 4, mode 3, poll 6, precision -20,
+    # transmit time stamp 2023-11-14 22:13:20
+    ntp = struct.pack("!BBbb", 0x23, 0, 6, -20) + bytes(36) + \
+        struct.pack("!II", 1700000000 + 2208988800, 0)
+    p.add(plain_udp(client, "192.0.2.123", JM_PORT, 123, ntp, 3))
+    syslog = b"<13>Nov 14 22:13:20 host app: port 30030 is mine"
+    p.add(plain_udp(client, "192.0.2.14", JM_PORT, 514, syslog, 4))
+    vxlan = struct.pack("!II", 0x08000000, 4242 << 8) + ether(ping4(1))
+    p.add(plain_udp(client, "192.0.2.47", JM_PORT, 4789, vxlan, 5))
+
+
+def cap_nfs_port(p):
+    p.mirror(ping4(1), sid=1, sport=2049, dport=JM_PORT)
+    p.mirror(ping4(2), sid=0, sport=JM_PORT, dport=2049)
+    p.mirror(ping4(3), sport=4789, dport=JM_PORT)
+
+
+def cap_ppp_named(p):
+    eap_identity = ppp_ctl(1, 1, b"\x01")      # EAP Request, Identity
+    p.mirror(ppp(0xC227, eap_identity, acfc=True), **PPP_IDS)
+    # VJ compressed TCP/IP: change mask (I, S), connection 5, checksum,
+    # sequence delta 12, then data
+    vjc = bytes.fromhex("4905beef0c") + b"data"
+    p.mirror(ppp(0x2D, vjc, acfc=True, pfc=True), **PPP_IDS)
+    p.mirror(ppp(0x80FD, ppp_ctl(1, 1, b""), acfc=True), **PPP_IDS)
+    # multilink, long sequence number header: B and E set, sequence 1
+    p.mirror(ppp(0x3D, bytes.fromhex("c0000001") + ppp(0x21, ping4(4),
+                                                         acfc=True,
+                                                         pfc=True),
+                 acfc=True, pfc=True), **PPP_IDS)
+    p.mirror(ppp(0xC227, eap_identity), **PPP_IDS)
+    p.mirror(bytes.fromhex("0202") + bytes(10), **PPP_IDS)
+
+
 CAPTURES = {
     "jmirror-ipv4.pcap": cap_ipv4,
     "jmirror-ipv4-options.pcap": cap_ipv4_options,
@@ -389,6 +447,9 @@ CAPTURES = {
     "jmirror-nested.pcap": cap_nested,
     "jmirror-deep.pcap": cap_deep,
     "jmirror-ipv6-outer.pcap": cap_ipv6_outer,
+    "jmirror-collide.pcap": cap_collide,
+    "jmirror-nfs-port.pcap": cap_nfs_port,
+    "jmirror-ppp-named.pcap": cap_ppp_named,
 }
 
 
