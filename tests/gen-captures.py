@@ -64,7 +64,7 @@ Captures:
   jmirror-nfs-port.pcap      jmirror from port 2049 with session id 1 (an
                              RPC reply to the NFS heuristic), to port 2049
                              with session id 0 (an RPC call), and from
-                             VXLAN's port 4789 to 30030
+                             DNS's port 53 to 30030
   jmirror-ppp-named.pcap     PPP without address and control fields whose
                              protocol tcpdump names but did not decode
                              before: EAP, VJ compressed (protocol field
@@ -409,7 +409,7 @@ def cap_collide(p):
 def cap_nfs_port(p):
     p.mirror(ping4(1), sid=1, sport=2049, dport=JM_PORT)
     p.mirror(ping4(2), sid=0, sport=JM_PORT, dport=2049)
-    p.mirror(ping4(3), sport=4789, dport=JM_PORT)
+    p.mirror(ping4(3), sport=53, dport=JM_PORT)
 
 
 def cap_ppp_named(p):
