@@ -20,12 +20,12 @@ bad() {
 	fail=1
 }
 
-# find_package: the one tcpdump_*+jmirror*.deb and its .changes
+# find_package: the one tcpdump_*jmirror*.deb and its .changes
 find_package() {
 	local debs
-	debs=$(ls "$workdir"/tcpdump_*+jmirror*_*.deb 2>/dev/null || true)
+	debs=$(ls "$workdir"/tcpdump_*jmirror*_*.deb 2>/dev/null || true)
 	if test "$(echo "$debs" | grep -c .)" != 1; then
-		echo "FAIL - want one tcpdump_*+jmirror*_*.deb in $workdir, found: ${debs:-none}"
+		echo "FAIL - want one tcpdump_*jmirror*_*.deb in $workdir, found: ${debs:-none}"
 		exit 1
 	fi
 	deb=$debs
@@ -100,6 +100,23 @@ packaged_tcpdump() {
 	rm -rf "$tmp"
 }
 
+# versions: the package sorts above the Debian revision it is built from
+# and below Debian's next update of it (a stable update, +debNNu1, or a
+# binNMU, +b1), and a rebuild of that update sorts above both
+versions() {
+	local base=${version%jmirror*} update
+	update=$base+deb$(. /etc/os-release && echo "${VERSION_ID:-12}")u1
+	if dpkg --compare-versions "$base" lt "$version" &&
+		dpkg --compare-versions "$version" lt "$update" &&
+		dpkg --compare-versions "$version" lt "$base+b1" &&
+		dpkg --compare-versions "${update}jmirror1" gt "$version" &&
+		dpkg --compare-versions "${update}jmirror1" gt "$update"; then
+		ok "versions: $base < $version < $base+b1, $update; $version, $update < ${update}jmirror1"
+	else
+		bad "$version does not sort between $base and Debian's next update $update"
+	fi
+}
+
 # upgrade: dpkg and apt, without installing, take the package as an
 # upgrade of the installed Debian tcpdump, which stays as it is
 upgrade() {
@@ -141,5 +158,6 @@ find_package
 build_log
 lintian_clean
 packaged_tcpdump
+versions
 upgrade
 exit $fail
