@@ -1,7 +1,8 @@
 #!/bin/sh
 # quickstart.sh [CONFIGURE-OPTION]...: on a fresh Debian 12/13 machine,
-# install what is missing, configure, build the patched tcpdump and decode
-# the example capture. Options are passed to ./configure.
+# install what is missing, create the user tcpdump drops root for (as
+# Debian's tcpdump package does), configure, build the patched tcpdump and
+# decode the example capture. Options are passed to ./configure.
 set -e
 
 cd "$(dirname "$0")"
@@ -31,6 +32,12 @@ check_tools() {
 	have xz || need xz-utils
 	# libpcap's header (and pcap-config, which tcpdump's configure uses)
 	{ test -f /usr/include/pcap.h && have pcap-config; } || need libpcap-dev
+	# libcrypto, for ESP decryption (-E), as Debian's tcpdump has it
+	test -f /usr/include/openssl/crypto.h || need libssl-dev
+	# adduser, to create the user tcpdump drops to (make_drop_user)
+	if want_drop_user "$@" && test "$(id -u)" = 0; then
+		have adduser || need adduser
+	fi
 	# apt-get source: apt and the archive keyring of the deb-src entries
 	have apt-get || need apt
 	test -f /usr/share/keyrings/debian-archive-keyring.gpg ||
@@ -49,6 +56,29 @@ install_missing() {
 		echo "quickstart: missing packages; install them, then run $0 again:" >&2
 		echo "sudo apt-get install -y --no-install-recommends $missing" >&2
 		exit 1
+	fi
+}
+
+# want_drop_user CONFIGURE-OPTION...: whether the user tcpdump is missing
+# and configure is not told which user to drop to
+want_drop_user() {
+	case " $* " in *" --with-user"* | *" --without-user "*) return 1 ;; esac
+	! getent passwd tcpdump >/dev/null 2>&1
+}
+
+# make_drop_user: the user tcpdump gives up root for, created as root
+# exactly as Debian's tcpdump package creates it; otherwise the command
+drop_user_command="addgroup --system --quiet tcpdump && adduser --system --quiet --ingroup tcpdump --no-create-home --home /nonexistent tcpdump"
+make_drop_user() {
+	want_drop_user "$@" || return 0
+	if test "$(id -u)" = 0; then
+		echo "quickstart: creating system user tcpdump, as Debian's tcpdump package does: $drop_user_command"
+		getent group tcpdump >/dev/null 2>&1 || addgroup --system --quiet tcpdump
+		adduser --system --quiet --ingroup tcpdump --no-create-home \
+			--home /nonexistent tcpdump
+	else
+		echo "quickstart: no user tcpdump, so tcpdump run as root keeps root; to have it drop root as Debian's does, run this, then $0 again:" >&2
+		echo "sudo sh -c '$drop_user_command'" >&2
 	fi
 }
 
@@ -72,8 +102,9 @@ demo() {
 	./tcpdump -n -r tests/jmirror-ipv4.pcap
 }
 
-check_tools
+check_tools "$@"
 install_missing
+make_drop_user "$@"
 make_configure
 build "$@"
 demo

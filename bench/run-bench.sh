@@ -167,6 +167,9 @@ callgrind() {
 	shift
 	out=/dev/null
 	test "$name" = A && out=$work/callgrind.A.out
+	# as root, a tcpdump built to drop root would write the output file as
+	# that user: -Z root keeps root (droproot runs all the same)
+	test "$(id -u)" != 0 || set -- -Z root "$@"
 	# shellcheck disable=SC2086
 	valgrind --tool=callgrind --callgrind-out-file="$out" \
 		--log-file="$work/$name.vg" $vg "$tcpdump" -c "$cg_packets" "$@" \

@@ -135,6 +135,9 @@ check_configure() {
 
 	configure_error "with --with-jmirror-port=65536" 'jmirror-port' \
 		"$configure" --with-jmirror-port=65536
+
+	configure_error "with --with-user naming no user" 'without-user' \
+		"$configure" --with-user=jmirror-no-such-user
 }
 
 setup "$@"
