@@ -114,9 +114,10 @@ decap_udp(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
 
 /*
  * An outer fragment: to the reassembler, and on with the datagram when
- * it is complete.  Only UDP fragments (every fragment says its
- * protocol) are kept, whole ones: a fragment cut short in the capture
- * cannot be reassembled.
+ * it is complete.  Only UDP fragments are kept (every IPv4 fragment says
+ * its protocol; an IPv6 one may name an extension header that comes
+ * before UDP), whole ones: a fragment cut short in the capture cannot be
+ * reassembled.
  */
 static void
 decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
@@ -126,7 +127,8 @@ decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
 	size_t wlen;
 	struct jp_ip winfo;
 
-	if (info->proto != JP_IPPROTO_UDP) {
+	if (info->proto != JP_IPPROTO_UDP &&
+	    (info->version == 4 || !jp_ipv6_extension(info->proto))) {
 		d->counts.not_jmirror++;
 		return;
 	}

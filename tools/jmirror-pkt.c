@@ -379,9 +379,8 @@ ipv4_walk(const uint8_t *ip, unsigned caplen, struct jp_ip *out)
 	return JP_IP_OK;
 }
 
-/* IPv6 extension headers that may come before the transport header */
-static int
-ipv6_extension(int next)
+int
+jp_ipv6_extension(int next)
 {
 	switch (next) {
 	case 0:		/* hop-by-hop options */
@@ -404,7 +403,7 @@ ipv6_walk(const uint8_t *ip, unsigned caplen, struct jp_ip *out)
 		return JP_IP_SHORT;
 	out->length = JP_IPV6_HDR_LEN + jp_get_be16(ip + 4);
 	next = ip[6];
-	while (ipv6_extension(next)) {
+	while (jp_ipv6_extension(next)) {
 		if (off + 8 > out->length)
 			return JP_IP_BAD;
 		if (caplen < off + 8)

@@ -80,6 +80,10 @@ struct jp_ip {
 
 int jp_ip_walk(const uint8_t *ip, unsigned caplen, struct jp_ip *out);
 
+/* 1 for the IPv6 extension headers that may come before the transport
+   header (hop-by-hop, routing, fragment, AH, destination options) */
+int jp_ipv6_extension(int next);
+
 /* the checksum of an IPv4 header of hdr_len bytes, put in its field */
 void jp_put_ipv4_checksum(uint8_t *ip, unsigned hdr_len);
 
