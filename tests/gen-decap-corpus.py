@@ -50,10 +50,12 @@ class DecapCorpus(gen_corpus.Corpus):
 
     def __init__(self, seed):
         super().__init__(seed)
-        self.intercepts = []
-        for i in range(6):
-            mid = self.rng.choice([768, 769, 770, 4660, 1 << 29, 7])
-            self.intercepts.append((mid, 100 + i, i % 3 == 2))
+        # (mirror id, session id, PPP session): two sessions of 768,
+        # the largest mirror id, the largest session id
+        self.intercepts = [(768, 100, False), (768, 101, True),
+                           (769, 102, False), (770, 103, True),
+                           (4660, 104, False),
+                           ((1 << 30) - 1, (1 << 32) - 1, False)]
         self.ident = 0
 
     def mirrored(self, ppp):

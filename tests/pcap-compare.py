@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """pcap-compare.py PAIRS: compare pcap files record by record.
+   pcap-compare.py --info FILE: "PRECISION LINKTYPE RECORDS" of a pcap
+   file, exit 1 when it is not a whole, valid pcap file.
 
 PAIRS is a file of lines "EXPECTED ACTUAL": two pcap files (not pcapng)
 that must hold the same records: the same time stamps (seconds and
@@ -80,7 +82,19 @@ def compare(expected_path, actual_path, problems):
     return len(exp[2]), identical
 
 
+def info(path):
+    try:
+        precision, linktype, records = read_pcap(path)
+    except (OSError, ValueError) as e:
+        print(e)
+        sys.exit(1)
+    print(precision, linktype, len(records))
+    sys.exit(0)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--info":
+        info(sys.argv[2])
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     pairs = packets = identical = 0

@@ -60,8 +60,13 @@ output_failed(struct decap *d, const struct output *o, const char *why)
 	if (d->error)
 		return;
 	d->error = 1;
-	snprintf(d->errmsg, sizeof(d->errmsg), "%s: %s",
-		 strcmp(o->path, "-") == 0 ? "standard output" : o->path, why);
+	/* libpcap's messages may name the file already */
+	if (strncmp(why, o->path, strlen(o->path)) == 0)
+		snprintf(d->errmsg, sizeof(d->errmsg), "%s", why);
+	else
+		snprintf(d->errmsg, sizeof(d->errmsg), "%s: %s",
+			 strcmp(o->path, "-") == 0 ? "standard output" :
+						     o->path, why);
 }
 
 /* count a packet not written, under its reason */
