@@ -390,7 +390,8 @@ open_socket(const char *arg)
 	}
 	parse_number("--listen port", port, 65535, NULL);
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
+	/* no address: every IPv4 address */
+	hints.ai_family = host[0] != '\0' ? AF_UNSPEC : AF_INET;
 	hints.ai_socktype = SOCK_DGRAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
 	r = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
