@@ -99,6 +99,34 @@ test_split() {
 		same "$tmp/split/768/101.pcap" "$tmp/flat-768-101-%.pcap"
 }
 
+# lru: with few file descriptors, --split closes and reopens files
+# (appending) and loses nothing
+test_lru() {
+	(ulimit -n 20 && d -r "$tmp/c.pcap" --split "$tmp/lru/%m/%s.pcap") ||
+		{ bad "--split with 20 file descriptors ran"; return; }
+	diffs=0
+	for f in "$tmp"/split/*/*.pcap; do
+		rel=${f#"$tmp/split/"}
+		same "$f" "$tmp/lru/$rel" || diffs=$((diffs + 1))
+	done
+	check "--split with 4 files open at once (ulimit -n 20) writes the same files" \
+		test $diffs = 0
+}
+
+# ports: --jmirror-port and -T choose the jmirror datagrams
+test_ports() {
+	p=$src/jmirror-port.pcap
+	for args in "0" "1 --jmirror-port=40001" "2 --jmirror-port=40000,40001" \
+	    "2 -T" "2 -T --jmirror-port=0" "0 --jmirror-port=0"; do
+		n=${args%% *}
+		opts=$(echo "$args" | cut -s -d' ' -f2-)
+		# shellcheck disable=SC2086 # opts is a list of options
+		d -r "$p" -w "$tmp/p.pcap" $opts || true
+		check "jmirror-port.pcap ${opts:-(defaults)}: $n written" \
+			test "$(records "$tmp/p.pcap")" = "$n"
+	done
+}
+
 # ids: lists and ranges select what --split put apart
 test_ids() {
 	d -r "$tmp/c.pcap" -w "$tmp/one.pcap" --mirror-id=768 --session-id=101
@@ -246,6 +274,19 @@ test_errors() {
 	expect_error "bad --reasm-budget" -r "$c" -w "$tmp/x.pcap" --reasm-budget=12X
 	expect_error "bad --reasm-timeout" -r "$c" -w "$tmp/x.pcap" --reasm-timeout=0
 	expect_error "unwritable output" -r "$c" -w "$tmp/no/such/dir/x.pcap"
+	if python3 - "$decap" "$c" <<'EOF'
+import os, pty, subprocess, sys
+master, slave = pty.openpty()
+run = subprocess.run(os.environ.get("DECAP_WRAPPER", "").split() +
+                     [sys.argv[1], "-r", sys.argv[2], "-w", "-"],
+                     stdout=slave, stderr=subprocess.PIPE, text=True)
+sys.exit(0 if run.returncode == 1 and "terminal" in run.stderr else 1)
+EOF
+	then
+		ok "-w - refuses a terminal"
+	else
+		bad "-w - refuses a terminal"
+	fi
 	printf 'x' >"$tmp/file"
 	if d -r "$c" --split "$tmp/file/%m.pcap"; then
 		bad "--split under a file: succeeded"
@@ -280,6 +321,8 @@ test_corrupt() {
 
 setup "$@"
 test_split
+test_lru
+test_ports
 test_ids
 test_filter
 test_payload
