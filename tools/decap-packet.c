@@ -142,7 +142,8 @@ decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
 	case REASM_DROPPED:
 		return;
 	case REASM_NOT_FRAGMENT:
-		decap_udp(d, h, ip, caplen, info);
+		/* the reassembler disagrees that it is a fragment */
+		d->counts.outer_bad++;
 		return;
 	case REASM_COMPLETE:
 		break;

@@ -502,6 +502,7 @@ enum {
 
 struct settings {
 	const char *file, *iface, *listen;
+	char *expression;
 	struct reasm_limits limits;
 };
 
@@ -577,7 +578,8 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 			exit(DECAP_EXIT_ERROR);
 		}
 	}
-	d->filter_text = join_args(argv + optind);
+	s->expression = join_args(argv + optind);
+	d->filter_text = s->expression;
 }
 
 /* exactly one input and one output, and a terminal is no output */
@@ -613,7 +615,7 @@ int
 main(int argc, char **argv)
 {
 	static struct decap d;
-	struct settings s = { NULL, NULL, NULL,
+	struct settings s = { NULL, NULL, NULL, NULL,
 			      { REASM_DEFAULT_MAX_BYTES,
 				REASM_DEFAULT_TIMEOUT_NS } };
 	pcap_t *p = NULL;
@@ -658,6 +660,6 @@ main(int argc, char **argv)
 	if (p != NULL)
 		pcap_close(p);
 	decap_free(&d);
-	free((char *)d.filter_text);
+	free(s.expression);
 	return status;
 }
