@@ -128,6 +128,32 @@ test_sigterm() {
 	fi
 }
 
+# test_sigint_pipe: SIGINT ends -r - reading a pipe still open: exit 0,
+# every packet that came through written, output valid
+test_sigint_pipe() {
+	python3 "$here/gen-decap-corpus.py" --count 200 "$tmp/c.pcap"
+	"$decap" -r "$tmp/c.pcap" -w "$tmp/all.pcap" 2>/dev/null
+	mkfifo "$tmp/fifo"
+	timeout $LIMIT ${DECAP_WRAPPER:-} "$decap" -r - -w "$tmp/s.pcap" \
+		<"$tmp/fifo" 2>"$tmp/err" &
+	pid=$!
+	(cat "$tmp/c.pcap"; sleep 8) >"$tmp/fifo" &
+	writer=$!
+	sleep 4
+	kill -INT $pid
+	rc=0
+	wait $pid || rc=$?
+	kill $writer 2>/dev/null || true
+	echo "$tmp/all.pcap $tmp/s.pcap" >"$tmp/pair"
+	if test $rc = 0 && python3 "$here/pcap-compare.py" "$tmp/pair" >/dev/null; then
+		echo "ok - SIGINT ends -r - on an open pipe: exit 0, all that came written"
+	else
+		echo "FAIL - SIGINT ends -r - on an open pipe (exit $rc)"
+		sed 's/^/    /' "$tmp/err"
+		failed=$((failed + 1))
+	fi
+}
+
 # test_interface: -i lo with the automatic filter, root only
 test_interface() {
 	if test "$(id -u)" != 0; then
@@ -145,5 +171,6 @@ test_interface() {
 setup "$@"
 test_listen
 test_sigterm
+test_sigint_pipe
 test_interface
 test $failed = 0
