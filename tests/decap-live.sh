@@ -110,13 +110,27 @@ test_listen() {
 	check_output "$tmp/l.pcap" 5 "--listen 127.0.0.1:$port -c 5: 5 datagrams sent there, nanosecond time stamps"
 }
 
-# test_sigterm: SIGTERM ends --listen with the summary, output flushed
+# wait_records FILE: until FILE holds a record (at most LIMIT seconds)
+wait_records() {
+	n=0
+	while test $n -lt $((LIMIT * 10)); do
+		test -f "$1" && test "$(wc -c <"$1")" -gt 24 && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# test_sigterm: SIGTERM ends --listen (-U, so that the first records
+# show it is running) with the summary, exit 0, the output whole
 test_sigterm() {
 	port=$(free_port)
-	run_bounded "$tmp/pid" --listen "127.0.0.1:$port" -w "$tmp/t.pcap"
-	echo none >"$tmp/nopid"
-	send "$port" 2 "$tmp/nopid"
+	run_bounded "$tmp/pid" --listen "127.0.0.1:$port" -U -w "$tmp/t.pcap"
+	send "$port" $LIMIT "$tmp/pid" &
+	sender=$!
+	wait_records "$tmp/t.pcap" || true
 	kill -TERM "$(cat "$tmp/pid")"
+	wait $sender || true
 	rc=0
 	wait "$(cat "$tmp/pid")" || rc=$?
 	n=$(sed -n 's/.*: \([0-9]*\) written.*/\1/p' "$tmp/err")
