@@ -24,7 +24,7 @@
  * type 101).  Both have the input's time stamps; a packet cut short in the
  * input stays just as short inside the mirror packet.
  *
- * Build: cc -o jmirror-wrap jmirror-wrap.c -lpcap
+ * Build: cc -o jmirror-wrap jmirror-wrap.c jmirror-pkt.c -lpcap
  */
 
 #include <errno.h>
@@ -36,53 +36,29 @@
 
 #include <pcap/pcap.h>
 
+#include "jmirror-pkt.h"
+
 #define ETHER_HDR_LEN	14
-#define IPV4_HDR_LEN	20
-#define UDP_HDR_LEN	8
-#define JMIRROR_HDR_LEN	8
-#define OUTER_LEN	(ETHER_HDR_LEN + IPV4_HDR_LEN + UDP_HDR_LEN + JMIRROR_HDR_LEN)
+#define IPV4_HDR_LEN	JP_IPV4_HDR_LEN
+#define UDP_HDR_LEN	JP_UDP_HDR_LEN
+#define OUTER_IP_LEN	(IPV4_HDR_LEN + UDP_HDR_LEN + JMIRROR_HDR_LEN)
+#define OUTER_LEN	(ETHER_HDR_LEN + OUTER_IP_LEN)
 /* the longest IP packet that fits in one outer IPv4 datagram */
-#define INNER_MAX	(65535 - IPV4_HDR_LEN - UDP_HDR_LEN - JMIRROR_HDR_LEN)
+#define INNER_MAX	(65535 - OUTER_IP_LEN)
 #define SNAPLEN_OUT	262144
 
-#define JMIRROR_PORT	30030
-#define MIRROR_ID_MAX	0x3fffffffUL
+#define MIRROR_ID_MAX	JMIRROR_MIRROR_ID_MASK
 #define MHV_MAX		3
+/* --fragment: from the IPv4 minimum MTU (RFC 791) to the most there is */
+#define MTU_MIN		68
+#define MTU_MAX		65535
+/* the most fragments one datagram is cut into (8-byte units) */
+#define FRAGMENTS_MAX	(65536 / 8)
 
 /* exit statuses */
 #define EXIT_ERROR	1	/* unreadable input, unwritable output */
 #define EXIT_USAGE	2
 #define EXIT_LINKTYPE	3	/* link type not supported */
-
-/* what a link-layer header says follows it */
-#define CARRIES_NOT_IP	0
-#define CARRIES_IPV4	4
-#define CARRIES_IPV6	6
-#define CARRIES_IP	1	/* either; the version field tells */
-
-#define ETHERTYPE_IPV4		0x0800
-#define ETHERTYPE_IPV6		0x86dd
-#define ETHERTYPE_VLAN		0x8100
-#define ETHERTYPE_QINQ		0x88a8
-#define ETHERTYPE_QINQ_OLD	0x9100
-#define ETHERTYPE_PPPOE_SESSION	0x8864
-#define ETHER_MAX_LENGTH_FIELD	1500
-#define VLAN_TAG_LEN		4
-#define PPPOE_HDR_LEN		6
-#define LLC_SNAP_LEN		8
-#define PPP_PROTO_IPV4		0x0021
-#define PPP_PROTO_IPV6		0x0057
-#define HDLC_ADDRESS		0xff
-#define HDLC_CONTROL		0x03
-#define CHDLC_UNICAST		0x0f
-#define CHDLC_MULTICAST		0x8f
-#define CHDLC_HDR_LEN		4
-#define SLL_HDR_LEN		16
-#define SLL2_HDR_LEN		20
-#define NULL_HDR_LEN		4
-#define SLIP_HDR_LEN		16
-#define NLPID_IPV4		0xcc
-#define NLPID_IPV6		0x8e
 
 struct wrap {
 	uint32_t word0;		/* MHV and mirror id */
@@ -90,11 +66,17 @@ struct wrap {
 	uint16_t port;
 	uint16_t ip_id;		/* outer IPv4 identification */
 	int dlt;
+	int nano;		/* the input has nanosecond time stamps */
 	int clip;		/* shorten packets that are too long */
+	u_int mtu;		/* --fragment: outer IPv4 MTU, 0 for none */
+	int shuffle;		/* --shuffle given */
+	uint64_t rng;		/* --shuffle's generator state */
 	pcap_dumper_t *out;
 	pcap_dumper_t *bare;
 	FILE *list;
 	u_char frame[OUTER_LEN + INNER_MAX];
+	u_char fragment[ETHER_HDR_LEN + MTU_MAX];
+	uint16_t order[FRAGMENTS_MAX];
 };
 
 struct counts {
@@ -105,6 +87,7 @@ struct counts {
 	unsigned long too_long;		/* would not fit in one datagram */
 	unsigned long bad_header;	/* captured length > length */
 	unsigned long clipped;		/* wrapped with a shorter length */
+	unsigned long fragments;	/* outer fragments written */
 };
 
 static const char *prog = "jmirror-wrap";
@@ -132,6 +115,12 @@ usage(FILE *f)
 "  -l, --list=FILE     write a line per packet written to FILE: its number\n"
 "                      in INPUT (from 1), its captured length and its\n"
 "                      length, both of the IP packet alone\n"
+"  -f, --fragment=MTU  fragment each outer IPv4 datagram longer than MTU\n"
+"                      (68 to 65535) into fragments of at most MTU bytes;\n"
+"                      a packet cut short in INPUT is written unfragmented\n"
+"  -S, --shuffle=SEED  write the fragments of each datagram in an order\n"
+"                      drawn from SEED (0 to 4294967295), always the same\n"
+"                      for the same SEED; each has the packet's time stamp\n"
 "  -c, --clip          give an IP packet longer than %u bytes (a length\n"
 "                      seen in fuzzed captures) that length, and at most\n"
 "                      that many captured bytes, in OUTPUT and in the\n"
@@ -146,7 +135,8 @@ usage(FILE *f)
 "disagrees with the link layer, whose captured length exceeds their\n"
 "length, or (without --clip) whose IP packet is longer than %u bytes,\n"
 "the most one outer IPv4 datagram holds.\n"
-"Numbers may be decimal, 0x hexadecimal or 0 octal.\n"
+"Numbers may be decimal, 0x hexadecimal or 0 octal.  Nanosecond time\n"
+"stamps in INPUT stay nanosecond time stamps in OUTPUT.\n"
 "\n"
 "Exit status: 0 done, 1 input or output error, 2 usage error,\n"
 "3 link type not supported.\n",
@@ -193,301 +183,6 @@ parse_number(const char *option, const char *arg, unsigned long min,
 	return value;
 }
 
-static u_int
-get_be16(const u_char *p)
-{
-	return (u_int)p[0] << 8 | p[1];
-}
-
-static uint32_t
-get_le32(const u_char *p)
-{
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[1] << 8 | p[0];
-}
-
-static void
-put_be16(u_char *p, u_int v)
-{
-	p[0] = (u_char)(v >> 8);
-	p[1] = (u_char)v;
-}
-
-static void
-put_be32(u_char *p, uint32_t v)
-{
-	put_be16(p, v >> 16);
-	put_be16(p + 2, v & 0xffff);
-}
-
-static int
-carries_ethertype(u_int type)
-{
-	switch (type) {
-	case ETHERTYPE_IPV4:
-		return CARRIES_IPV4;
-	case ETHERTYPE_IPV6:
-		return CARRIES_IPV6;
-	}
-	return CARRIES_NOT_IP;
-}
-
-static int
-carries_ppp_protocol(u_int proto)
-{
-	switch (proto) {
-	case PPP_PROTO_IPV4:
-		return CARRIES_IPV4;
-	case PPP_PROTO_IPV6:
-		return CARRIES_IPV6;
-	}
-	return CARRIES_NOT_IP;
-}
-
-/*
- * A PPP frame at *off, with or without the HDLC address and control
- * fields, its protocol field one byte long when the low bit of its first
- * byte is set.
- */
-static int
-in_ppp(const u_char *p, u_int caplen, u_int *off)
-{
-	u_int proto;
-
-	if (caplen >= *off + 2 && p[*off] == HDLC_ADDRESS &&
-	    p[*off + 1] == HDLC_CONTROL)
-		*off += 2;
-	if (caplen < *off + 1)
-		return CARRIES_NOT_IP;
-	if (p[*off] & 1) {
-		proto = p[*off];
-		*off += 1;
-	} else {
-		if (caplen < *off + 2)
-			return CARRIES_NOT_IP;
-		proto = get_be16(p + *off);
-		*off += 2;
-	}
-	return carries_ppp_protocol(proto);
-}
-
-/* A PPPoE session header at *off, then a PPP protocol field. */
-static int
-in_pppoe(const u_char *p, u_int caplen, u_int *off)
-{
-	if (caplen < *off + PPPOE_HDR_LEN + 2 || p[*off + 1] != 0)
-		return CARRIES_NOT_IP;
-	*off += PPPOE_HDR_LEN + 2;
-	return carries_ppp_protocol(get_be16(p + *off - 2));
-}
-
-/* An LLC/SNAP header with a zero OUI at *off, then an Ethernet type. */
-static int
-in_llc_snap(const u_char *p, u_int caplen, u_int *off)
-{
-	static const u_char snap[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
-
-	if (caplen < *off + LLC_SNAP_LEN || memcmp(p + *off, snap, 6) != 0)
-		return CARRIES_NOT_IP;
-	*off += LLC_SNAP_LEN;
-	return carries_ethertype(get_be16(p + *off - 2));
-}
-
-static int
-in_ethernet(const u_char *p, u_int caplen, u_int *off)
-{
-	u_int type;
-
-	*off = ETHER_HDR_LEN - 2;
-	for (;;) {
-		if (caplen < *off + 2)
-			return CARRIES_NOT_IP;
-		type = get_be16(p + *off);
-		if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ &&
-		    type != ETHERTYPE_QINQ_OLD)
-			break;
-		*off += VLAN_TAG_LEN;
-	}
-	*off += 2;
-	if (type <= ETHER_MAX_LENGTH_FIELD)
-		return in_llc_snap(p, caplen, off);
-	if (type == ETHERTYPE_PPPOE_SESSION)
-		return in_pppoe(p, caplen, off);
-	return carries_ethertype(type);
-}
-
-static int
-in_chdlc(const u_char *p, u_int caplen, u_int *off)
-{
-	*off = CHDLC_HDR_LEN;
-	if (caplen < CHDLC_HDR_LEN ||
-	    (p[0] != CHDLC_UNICAST && p[0] != CHDLC_MULTICAST))
-		return CARRIES_NOT_IP;
-	return carries_ethertype(get_be16(p + 2));
-}
-
-/* PPP in HDLC framing, or Cisco HDLC: PPP_SERIAL may hold either. */
-static int
-in_ppp_serial(const u_char *p, u_int caplen, u_int *off)
-{
-	if (caplen >= 1 && (p[0] == CHDLC_UNICAST || p[0] == CHDLC_MULTICAST))
-		return in_chdlc(p, caplen, off);
-	return in_ppp(p, caplen, off);
-}
-
-/* BSD loopback: the address family, in either byte order. */
-static int
-in_null(const u_char *p, u_int caplen, u_int *off)
-{
-	uint32_t family;
-
-	*off = NULL_HDR_LEN;
-	if (caplen < NULL_HDR_LEN)
-		return CARRIES_NOT_IP;
-	family = get_le32(p);
-	if (family & 0xffff0000)
-		family = (uint32_t)get_be16(p) << 16 | get_be16(p + 2);
-	switch (family) {
-	case 2:		/* AF_INET everywhere */
-		return CARRIES_IPV4;
-	case 10:	/* AF_INET6: Linux */
-	case 24:	/* NetBSD, OpenBSD, BSD/OS */
-	case 28:	/* FreeBSD, DragonFly BSD */
-	case 30:	/* Darwin */
-		return CARRIES_IPV6;
-	}
-	return CARRIES_NOT_IP;
-}
-
-/*
- * Frame relay: a Q.922 address, then either the UI control field, an
- * optional pad byte and an NLPID, or (Cisco's encapsulation) an Ethernet
- * type.
- */
-static int
-in_frelay(const u_char *p, u_int caplen, u_int *off)
-{
-	u_int n;
-
-	/* the address field ends with the byte whose low bit is set */
-	for (n = 0; n < 4 && n < caplen && !(p[n] & 1); n++)
-		continue;
-	if (n == 0 || n == 4 || caplen < n + 3)
-		return CARRIES_NOT_IP;
-	*off = n + 1;
-	if (p[*off] != HDLC_CONTROL) {
-		*off += 2;
-		return carries_ethertype(get_be16(p + *off - 2));
-	}
-	*off += 1;
-	if (p[*off] == 0)
-		*off += 1;
-	if (caplen <= *off)
-		return CARRIES_NOT_IP;
-	*off += 1;
-	switch (p[*off - 1]) {
-	case NLPID_IPV4:
-		return CARRIES_IPV4;
-	case NLPID_IPV6:
-		return CARRIES_IPV6;
-	}
-	return CARRIES_NOT_IP;
-}
-
-static int
-link_supported(int dlt)
-{
-	switch (dlt) {
-	case DLT_EN10MB:
-	case DLT_RAW:
-#ifdef DLT_IPV4
-	case DLT_IPV4:
-	case DLT_IPV6:
-#endif
-	case DLT_LINUX_SLL:
-#ifdef DLT_LINUX_SLL2
-	case DLT_LINUX_SLL2:
-#endif
-	case DLT_NULL:
-	case DLT_LOOP:
-	case DLT_PPP:
-	case DLT_PPP_SERIAL:
-	case DLT_C_HDLC:
-	case DLT_PPP_ETHER:
-	case DLT_SLIP:
-	case DLT_FRELAY:
-	case DLT_ATM_RFC1483:
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * What the link-layer header of a packet says comes after it, and where
- * (*off).
- */
-static int
-find_ip(int dlt, const u_char *p, u_int caplen, u_int *off)
-{
-	*off = 0;
-	switch (dlt) {
-	case DLT_EN10MB:
-		return in_ethernet(p, caplen, off);
-	case DLT_RAW:
-		return CARRIES_IP;
-#ifdef DLT_IPV4
-	case DLT_IPV4:
-		return CARRIES_IPV4;
-	case DLT_IPV6:
-		return CARRIES_IPV6;
-#endif
-	case DLT_LINUX_SLL:
-		*off = SLL_HDR_LEN;
-		if (caplen < SLL_HDR_LEN)
-			return CARRIES_NOT_IP;
-		return carries_ethertype(get_be16(p + SLL_HDR_LEN - 2));
-#ifdef DLT_LINUX_SLL2
-	case DLT_LINUX_SLL2:
-		*off = SLL2_HDR_LEN;
-		if (caplen < SLL2_HDR_LEN)
-			return CARRIES_NOT_IP;
-		return carries_ethertype(get_be16(p));
-#endif
-	case DLT_NULL:
-	case DLT_LOOP:
-		return in_null(p, caplen, off);
-	case DLT_PPP:
-		return in_ppp(p, caplen, off);
-	case DLT_PPP_SERIAL:
-		return in_ppp_serial(p, caplen, off);
-	case DLT_C_HDLC:
-		return in_chdlc(p, caplen, off);
-	case DLT_PPP_ETHER:
-		return in_pppoe(p, caplen, off);
-	case DLT_SLIP:
-		*off = SLIP_HDR_LEN;
-		return CARRIES_IP;
-	case DLT_FRELAY:
-		return in_frelay(p, caplen, off);
-	case DLT_ATM_RFC1483:
-		return in_llc_snap(p, caplen, off);
-	}
-	return CARRIES_NOT_IP;
-}
-
-static void
-put_ipv4_checksum(u_char *ip)
-{
-	uint32_t sum = 0;
-	u_int i;
-
-	for (i = 0; i < IPV4_HDR_LEN; i += 2)
-		sum += get_be16(ip + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	put_be16(ip + 10, ~sum & 0xffff);
-}
-
 /* The outer headers in front of an IP packet of length len. */
 static void
 build_outer(struct wrap *w, u_int len)
@@ -505,17 +200,97 @@ build_outer(struct wrap *w, u_int len)
 	memcpy(w->frame, ether, sizeof(ether));
 	memset(ip, 0, IPV4_HDR_LEN + UDP_HDR_LEN);
 	ip[0] = 0x45;
-	put_be16(ip + 2, IPV4_HDR_LEN + UDP_HDR_LEN + JMIRROR_HDR_LEN + len);
-	put_be16(ip + 4, ++w->ip_id);
+	jp_put_be16(ip + 2, OUTER_IP_LEN + len);
+	jp_put_be16(ip + 4, ++w->ip_id);
 	ip[8] = 255;		/* TTL */
-	ip[9] = 17;		/* UDP */
+	ip[9] = JP_IPPROTO_UDP;
 	memcpy(ip + 12, addrs, sizeof(addrs));
-	put_ipv4_checksum(ip);
-	put_be16(udp, w->port);
-	put_be16(udp + 2, w->port);
-	put_be16(udp + 4, UDP_HDR_LEN + JMIRROR_HDR_LEN + len);
-	put_be32(mirror, w->word0);
-	put_be32(mirror + 4, w->session_id);
+	jp_put_ipv4_checksum(ip, IPV4_HDR_LEN);
+	jp_put_be16(udp, w->port);
+	jp_put_be16(udp + 2, w->port);
+	jp_put_be16(udp + 4, UDP_HDR_LEN + JMIRROR_HDR_LEN + len);
+	jp_put_be32(mirror, w->word0);
+	jp_put_be32(mirror + 4, w->session_id);
+}
+
+/* --shuffle's generator: splitmix64, a number below n */
+static u_int
+draw(struct wrap *w, u_int n)
+{
+	uint64_t z = (w->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (u_int)(z % n);
+}
+
+/* The order of n fragments: as they come, or shuffled (Fisher-Yates). */
+static void
+order_fragments(struct wrap *w, u_int n)
+{
+	u_int i, j;
+	uint16_t t;
+
+	for (i = 0; i < n; i++)
+		w->order[i] = (uint16_t)i;
+	if (!w->shuffle)
+		return;
+	for (i = n - 1; i > 0; i--) {
+		j = draw(w, i + 1);
+		t = w->order[i];
+		w->order[i] = w->order[j];
+		w->order[j] = t;
+	}
+}
+
+/*
+ * Fragment number k (of size unit bytes of IP payload) of the datagram
+ * in w->frame, whose IP payload is payload bytes long, into w->fragment;
+ * its length.
+ */
+static u_int
+build_fragment(struct wrap *w, u_int k, u_int unit, u_int payload)
+{
+	const u_char *ip = w->frame + ETHER_HDR_LEN;
+	u_char *frag = w->fragment + ETHER_HDR_LEN;
+	u_int start = k * unit;
+	u_int size = payload - start < unit ? payload - start : unit;
+	u_int flags = start + size < payload ? JP_IPV4_MF : 0;
+
+	memcpy(w->fragment, w->frame, ETHER_HDR_LEN + IPV4_HDR_LEN);
+	memcpy(frag + IPV4_HDR_LEN, ip + IPV4_HDR_LEN + start, size);
+	jp_put_be16(frag + 2, IPV4_HDR_LEN + size);
+	jp_put_be16(frag + 6, flags | start / 8);
+	jp_put_ipv4_checksum(frag, IPV4_HDR_LEN);
+	return ETHER_HDR_LEN + IPV4_HDR_LEN + size;
+}
+
+/*
+ * Write the datagram in w->frame (its captured and whole length, both
+ * with the Ethernet header): whole, or cut into fragments of at most
+ * --fragment bytes when it is longer and wholly captured.
+ */
+static void
+write_datagram(struct wrap *w, struct counts *c, struct pcap_pkthdr *oh)
+{
+	u_int payload, unit, n, i;
+
+	if (w->mtu == 0 || oh->len - ETHER_HDR_LEN <= w->mtu ||
+	    oh->caplen < oh->len) {
+		pcap_dump((u_char *)w->out, oh, w->frame);
+		return;
+	}
+	payload = oh->len - ETHER_HDR_LEN - IPV4_HDR_LEN;
+	unit = (w->mtu - IPV4_HDR_LEN) / 8 * 8;
+	n = (payload + unit - 1) / unit;
+	order_fragments(w, n);
+	for (i = 0; i < n; i++) {
+		oh->caplen = oh->len = build_fragment(w, w->order[i], unit,
+						      payload);
+		pcap_dump((u_char *)w->out, oh, w->fragment);
+		c->fragments++;
+	}
 }
 
 static void
@@ -524,18 +299,17 @@ wrap_packet(struct wrap *w, struct counts *c, const struct pcap_pkthdr *h,
 {
 	struct pcap_pkthdr oh;
 	u_int off, caplen, len;
-	int carries = find_ip(w->dlt, p, h->caplen, &off);
+	int carries = jp_find_ip(w->dlt, p, h->caplen, &off);
 
 	if (h->caplen > h->len) {
 		c->bad_header++;
 		return;
 	}
-	if (carries == CARRIES_NOT_IP || off >= h->caplen || off >= h->len) {
+	if (carries == JP_CARRIES_NOT_IP || off >= h->caplen || off >= h->len) {
 		c->not_ip++;
 		return;
 	}
-	if ((carries == CARRIES_IP && p[off] >> 4 != 4 && p[off] >> 4 != 6) ||
-	    (carries != CARRIES_IP && p[off] >> 4 != (u_int)carries)) {
+	if (!jp_version_agrees(carries, p + off)) {
 		c->bad_version++;
 		return;
 	}
@@ -562,14 +336,15 @@ wrap_packet(struct wrap *w, struct counts *c, const struct pcap_pkthdr *h,
 	memcpy(w->frame + OUTER_LEN, p + off, caplen);
 	oh.caplen = OUTER_LEN + caplen;
 	oh.len = OUTER_LEN + len;
-	pcap_dump((u_char *)w->out, &oh, w->frame);
+	write_datagram(w, c, &oh);
 	c->wrapped++;
 }
 
 static pcap_dumper_t *
-open_output(int dlt, const char *path)
+open_output(int dlt, int nano, const char *path)
 {
-	pcap_t *dead = pcap_open_dead(dlt, SNAPLEN_OUT);
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(dlt, SNAPLEN_OUT,
+		nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	pcap_dumper_t *d;
 
 	if (dead == NULL)
@@ -602,6 +377,9 @@ summary(const char *input, const struct counts *c)
 		"%lu too long, %lu with captured length > length\n",
 		prog, input, c->read, c->wrapped, c->clipped, c->not_ip,
 		c->bad_version, c->too_long, c->bad_header);
+	if (c->fragments != 0)
+		fprintf(stderr, "%s: %lu outer fragments written\n", prog,
+			c->fragments);
 }
 
 int
@@ -614,13 +392,15 @@ main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "bare", required_argument, NULL, 'b' },
 		{ "list", required_argument, NULL, 'l' },
+		{ "fragment", required_argument, NULL, 'f' },
+		{ "shuffle", required_argument, NULL, 'S' },
 		{ "clip", no_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct wrap w;
-	struct counts c = { 0, 0, 0, 0, 0, 0, 0 };
+	struct counts c = { 0, 0, 0, 0, 0, 0, 0, 0 };
 	char errbuf[PCAP_ERRBUF_SIZE];
 	const char *bare_path = NULL, *list_path = NULL;
 	unsigned long mirror_id = 768, mhv = 0;
@@ -630,8 +410,8 @@ main(int argc, char **argv)
 	int opt, quiet = 0, status = 0, r;
 
 	w.session_id = 144;
-	w.port = JMIRROR_PORT;
-	while ((opt = getopt_long(argc, argv, "m:s:V:p:b:l:cqh", longopts,
+	w.port = JMIRROR_DEFAULT_PORT;
+	while ((opt = getopt_long(argc, argv, "m:s:V:p:b:l:f:S:cqh", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'm':
@@ -656,6 +436,14 @@ main(int argc, char **argv)
 		case 'l':
 			list_path = optarg;
 			break;
+		case 'f':
+			w.mtu = (u_int)parse_number("MTU", optarg, MTU_MIN,
+						    MTU_MAX);
+			break;
+		case 'S':
+			w.rng = parse_number("seed", optarg, 0, 0xffffffffUL);
+			w.shuffle = 1;
+			break;
 		case 'c':
 			w.clip = 1;
 			break;
@@ -673,11 +461,11 @@ main(int argc, char **argv)
 		return brief_usage();
 	w.word0 = (uint32_t)(mhv << 30 | mirror_id);
 
-	in = pcap_open_offline(argv[optind], errbuf);
+	in = jp_open_offline(argv[optind], &w.nano, errbuf);
 	if (in == NULL)
 		fail(argv[optind], errbuf);
 	w.dlt = pcap_datalink(in);
-	if (!link_supported(w.dlt)) {
+	if (!jp_link_supported(w.dlt)) {
 		const char *name = pcap_datalink_val_to_name(w.dlt);
 
 		fprintf(stderr, "%s: %s: link type %d (%s) not supported\n",
@@ -685,9 +473,9 @@ main(int argc, char **argv)
 		pcap_close(in);
 		return EXIT_LINKTYPE;
 	}
-	w.out = open_output(DLT_EN10MB, argv[optind + 1]);
+	w.out = open_output(DLT_EN10MB, w.nano, argv[optind + 1]);
 	if (bare_path != NULL)
-		w.bare = open_output(DLT_RAW, bare_path);
+		w.bare = open_output(DLT_RAW, w.nano, bare_path);
 	if (list_path != NULL && (w.list = fopen(list_path, "w")) == NULL)
 		fail(list_path, strerror(errno));
 

@@ -1,0 +1,341 @@
+#!/bin/sh
+# decap-options.sh DECAP SRC_TESTS TCPDUMP
+#
+# jmirror-decap's options, outputs and errors, on the captures of
+# SRC_TESTS (this project's tests/: jmirror-*.pcap and the generator
+# gen-decap-corpus.py); TCPDUMP (a tcpdump, the patched one will do: it
+# prints and filters raw IP and PPP as stock does) is the reference for
+# EXPRESSION and for what the written packets are.
+#   --split with %m and %s and directories; --mirror-id / --session-id
+#   lists and ranges; EXPRESSION; --payload=auto|ip|ppp (LCP in an IP
+#   output counted and named, compressed PPP headers expanded); -c;
+#   standard input and output; -U; nanosecond time stamps; errors (one
+#   line, exit 1, what was written before is a valid pcap); a capture
+#   corrupt half way.
+# Prints a line per check; exits non-zero when any failed.
+# DECAP_WRAPPER (e.g. valgrind ...) is put in front of DECAP.
+
+set -eu
+
+usage="usage: $0 DECAP SRC_TESTS TCPDUMP"
+
+# setup: check the arguments, make the corpora; scratch removed on exit
+setup() {
+	test $# = 3 || { echo "$usage" >&2; exit 2; }
+	decap=$1
+	src=$2
+	tcpdump=$3
+	test -x "$decap" || { echo "$0: $decap: not executable" >&2; exit 2; }
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	trap 'exit 1' HUP INT TERM
+	python3 "$src/gen-decap-corpus.py" --count 400 --seed 5 "$tmp/c.pcap"
+	python3 "$src/gen-decap-corpus.py" --count 100 --seed 6 --nano "$tmp/n.pcap"
+	failed=0
+	passed=0
+}
+
+# d ARG...: jmirror-decap, its standard error in $tmp/err
+d() {
+	${DECAP_WRAPPER:-} "$decap" "$@" 2>"$tmp/err"
+}
+
+# ok TEXT / bad TEXT: a check passed / failed
+ok() {
+	echo "ok - $*"
+	passed=$((passed + 1))
+}
+bad() {
+	echo "FAIL - $*"
+	sed 's/^/    /' "$tmp/err" 2>/dev/null | head -n 5
+	failed=$((failed + 1))
+}
+
+# check TEXT COMMAND...: ok when COMMAND succeeds
+check() {
+	text=$1
+	shift
+	if "$@"; then ok "$text"; else bad "$text"; fi
+}
+
+# records FILE: the number of records of a valid pcap file (else fails)
+records() {
+	python3 "$src/pcap-compare.py" --info "$1" | cut -d' ' -f3
+}
+
+# info FILE: "PRECISION LINKTYPE RECORDS"
+info() {
+	python3 "$src/pcap-compare.py" --info "$1"
+}
+
+# same FILE FILE: the same records (pcap-compare.py)
+same() {
+	echo "$1 $2" >"$tmp/pair"
+	python3 "$src/pcap-compare.py" "$tmp/pair" >"$tmp/cmp" || {
+		cat "$tmp/cmp"; return 1; }
+}
+
+# sum_records FILE...: records in all of them
+sum_records() {
+	n=0
+	for f in "$@"; do n=$((n + $(records "$f"))); done
+	echo $n
+}
+
+# split: one file per intercept, in directories; the sum is -w's total
+test_split() {
+	d -r "$tmp/c.pcap" -w "$tmp/all.pcap" --payload=ip || true
+	d -r "$tmp/c.pcap" --split "$tmp/split/%m/%s.pcap" || { bad "--split ran"; return; }
+	nfiles=$(find "$tmp/split" -name '*.pcap' | wc -l)
+	check "--split %m/%s.pcap makes one file per intercept ($nfiles)" \
+		test "$nfiles" = 6
+	# shellcheck disable=SC2046 # the file list
+	total=$(sum_records $(find "$tmp/split" -name '*.pcap'))
+	written=$(sed -n 's/.*: \([0-9]*\) written.*/\1/p' "$tmp/err")
+	check "--split wrote $total packets, as its summary says ($written)" \
+		test "$total" = "$written"
+	d -r "$tmp/c.pcap" --split "$tmp/flat-%m-%s-%%.pcap" || true
+	check "--split with %% and ids in the name" \
+		same "$tmp/split/768/101.pcap" "$tmp/flat-768-101-%.pcap"
+}
+
+# lru: with few file descriptors, --split closes and reopens files
+# (appending) and loses nothing
+test_lru() {
+	(ulimit -n 20 && d -r "$tmp/c.pcap" --split "$tmp/lru/%m/%s.pcap") ||
+		{ bad "--split with 20 file descriptors ran"; return; }
+	diffs=0
+	for f in "$tmp"/split/*/*.pcap; do
+		rel=${f#"$tmp/split/"}
+		same "$f" "$tmp/lru/$rel" || diffs=$((diffs + 1))
+	done
+	check "--split with 4 files open at once (ulimit -n 20) writes the same files" \
+		test $diffs = 0
+}
+
+# ports: --jmirror-port and -T choose the jmirror datagrams
+test_ports() {
+	p=$src/jmirror-port.pcap
+	for args in "0" "1 --jmirror-port=40001" "2 --jmirror-port=40000,40001" \
+	    "2 -T" "2 -T --jmirror-port=0" "0 --jmirror-port=0"; do
+		n=${args%% *}
+		opts=$(echo "$args" | cut -s -d' ' -f2-)
+		# shellcheck disable=SC2086 # opts is a list of options
+		d -r "$p" -w "$tmp/p.pcap" $opts || true
+		check "jmirror-port.pcap ${opts:-(defaults)}: $n written" \
+			test "$(records "$tmp/p.pcap")" = "$n"
+	done
+}
+
+# ids: lists and ranges select what --split put apart
+test_ids() {
+	d -r "$tmp/c.pcap" -w "$tmp/one.pcap" --mirror-id=768 --session-id=101
+	check "--mirror-id=768 --session-id=101 is that --split file" \
+		same "$tmp/split/768/101.pcap" "$tmp/one.pcap"
+	d -r "$tmp/c.pcap" -w "$tmp/r.pcap" --payload=ip --mirror-id=1-768,769-770
+	want=$(sum_records "$tmp"/split/768/*.pcap "$tmp"/split/769/*.pcap "$tmp"/split/770/*.pcap)
+	got=$(records "$tmp/r.pcap")
+	sel=$(sed -n 's/.* \([0-9]*\) not representable.*/\1/p' "$tmp/err")
+	check "--mirror-id=1-768,769-770: $got written + $sel not representable = $want" \
+		test $((got + sel)) = "$want"
+	d -r "$tmp/c.pcap" -w "$tmp/s.pcap" --session-id=100,102-104,4294967295 --payload=ppp
+	want=$(sum_records "$tmp"/split/*/100.pcap "$tmp"/split/*/102.pcap \
+		"$tmp"/split/*/103.pcap "$tmp"/split/*/104.pcap "$tmp"/split/*/4294967295.pcap)
+	check "--session-id=100,102-104,4294967295 takes those sessions ($want)" \
+		test "$(records "$tmp/s.pcap")" = "$want"
+}
+
+# filter: EXPRESSION is what tcpdump's filter keeps of the whole output
+test_filter() {
+	for expr in 'icmp or icmp6' 'ip6 and tcp' 'udp and not ip6'; do
+		d -r "$tmp/c.pcap" -w "$tmp/f.pcap" --payload=ip $expr || true
+		"$tcpdump" -r "$tmp/all.pcap" -w "$tmp/ref.pcap" $expr 2>/dev/null
+		n=$(records "$tmp/f.pcap")
+		check "EXPRESSION '$expr' ($n packets) agrees with $tcpdump" \
+			same "$tmp/ref.pcap" "$tmp/f.pcap"
+	done
+	d -r "$tmp/c.pcap" -w "$tmp/fp.pcap" --payload=ppp 'ip6'
+	"$tcpdump" -r "$tmp/fp.pcap" -n 2>/dev/null | grep -v IP6 >"$tmp/notv6" || true
+	check "EXPRESSION 'ip6' in a PPP output keeps only IPv6 ($(records "$tmp/fp.pcap"))" \
+		test ! -s "$tmp/notv6" -a "$(records "$tmp/fp.pcap")" -gt 0
+	if d -r "$tmp/c.pcap" -w "$tmp/x.pcap" 'tcp port' || ! grep -q 'filter' "$tmp/err"; then
+		bad "a bad EXPRESSION is an error naming the filter"
+	else
+		ok "a bad EXPRESSION is an error naming the filter"
+	fi
+}
+
+# payload: conversions between raw IP and PPP, and what cannot be
+test_payload() {
+	d -r "$src/jmirror-ppp.pcap" -w "$tmp/ip.pcap" --payload=ip
+	check "--payload=ip: PPP's IPv4 and IPv6 written, raw IP" \
+		test "$(info "$tmp/ip.pcap")" = "micro 101 2"
+	check "--payload=ip: LCP counted and named" \
+		grep -q 'LCP in a raw-IP output 1' "$tmp/err"
+	"$tcpdump" -n -r "$tmp/ip.pcap" 2>/dev/null | cut -d' ' -f2- >"$tmp/a"
+	d -r "$src/jmirror-ppp.pcap" -w "$tmp/ppp.pcap"
+	"$tcpdump" -n -r "$tmp/ppp.pcap" 2>/dev/null | grep -E '^[0-9:.]+ IP6? ' | cut -d' ' -f2- >"$tmp/b"
+	check "--payload=auto: PPP output (first packet LCP), its IP the same as --payload=ip" \
+		cmp -s "$tmp/a" "$tmp/b"
+	check "--payload=auto: every PPP frame written" \
+		test "$(info "$tmp/ppp.pcap")" = "micro 9 8"
+	d -r "$src/jmirror-ipv4.pcap" -w "$tmp/v4ppp.pcap" --payload=ppp
+	"$tcpdump" -n -r "$tmp/v4ppp.pcap" 2>/dev/null | cut -d' ' -f2- >"$tmp/a"
+	d -r "$src/jmirror-ipv4.pcap" -w "$tmp/v4.pcap"
+	"$tcpdump" -n -r "$tmp/v4.pcap" 2>/dev/null | cut -d' ' -f2- >"$tmp/b"
+	check "--payload=ppp: IPv4 in PPP prints as the raw IP" \
+		cmp -s "$tmp/a" "$tmp/b"
+	d -r "$src/jmirror-ppp-compressed.pcap" -w "$tmp/comp.pcap" --payload=ppp
+	"$tcpdump" -n -e -r "$tmp/comp.pcap" 2>/dev/null >"$tmp/a"
+	check "--payload=ppp: compressed PPP headers expanded (tcpdump reads 4 frames)" \
+		test "$(grep -c -E '^[0-9:.]+ (IP|LCP|IP6) \(0x' "$tmp/a")" = 4
+	d -r "$src/jmirror-unknown.pcap" -w "$tmp/u.pcap" || true
+	check "unknown payload counted, nothing written" \
+		test "$(records "$tmp/u.pcap")" = 0 -a -n "$(grep '[1-9][0-9]* unknown payload' "$tmp/err")"
+}
+
+# io: -c, pipes, -U, nanoseconds
+test_io() {
+	if command -v editcap >/dev/null 2>&1; then
+		editcap -F pcapng "$tmp/c.pcap" "$tmp/c.pcapng"
+		d -r "$tmp/c.pcapng" -w "$tmp/ng.pcap" --payload=ip
+		check "-r a pcapng capture writes what the pcap gives" \
+			same "$tmp/all.pcap" "$tmp/ng.pcap"
+	else
+		echo "skip - editcap not found: no pcapng input"
+	fi
+	d -r "$tmp/c.pcap" -w "$tmp/c5.pcap" -c 5 --payload=ip
+	check "-c 5 writes 5" test "$(records "$tmp/c5.pcap")" = 5
+	cat "$tmp/c.pcap" | ${DECAP_WRAPPER:-} "$decap" -r - -w - --payload=ip 2>/dev/null >"$tmp/pipe.pcap"
+	check "-r - -w - (a pipe both ways) writes what -r FILE -w FILE does" \
+		same "$tmp/all.pcap" "$tmp/pipe.pcap"
+	check "-U flushes each packet while the input is still open" \
+		python3 - "$decap" "$tmp/c.pcap" "$tmp/u.pcap" <<'EOF'
+import os, subprocess, sys, time
+decap, corpus, out = sys.argv[1:]
+data = open(corpus, "rb").read()
+wrapper = os.environ.get("DECAP_WRAPPER", "").split()
+p = subprocess.Popen(wrapper + [decap, "-r", "-", "-U", "-w", out],
+                     stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
+p.stdin.write(data[:4000])   # the header and a few packets, then wait
+p.stdin.flush()
+deadline = time.time() + 30
+while time.time() < deadline:
+    if os.path.exists(out) and os.path.getsize(out) > 24:
+        break
+    time.sleep(0.1)
+size = os.path.getsize(out) if os.path.exists(out) else 0
+p.stdin.close()
+p.wait()
+sys.exit(0 if size > 24 else 1)
+EOF
+	d -r "$tmp/n.pcap" -w "$tmp/n.out" --payload=ip
+	check "nanosecond input gives nanosecond output" \
+		test "$(info "$tmp/n.out" | cut -d' ' -f1)" = nano
+	check "the nanosecond time stamps are the input's" python3 - "$tmp/n.pcap" "$tmp/n.out" <<'EOF'
+import struct, sys
+def stamps(path):
+    d = open(path, "rb").read()
+    off, out = 24, []
+    while off < len(d):
+        s, f, c, l = struct.unpack("<IIII", d[off:off + 16])
+        out.append((s, f))
+        off += 16 + c
+    return out
+inp, outp = set(stamps(sys.argv[1])), stamps(sys.argv[2])
+sys.exit(0 if outp and all(t in inp for t in outp) and
+         any(f % 1000 for _, f in outp) else 1)
+EOF
+}
+
+# expect_error TEXT ARG...: decap fails with exit 1 and one line
+expect_error() {
+	text=$1
+	shift
+	if d "$@" >/dev/null; then
+		bad "$text: succeeded"
+		return
+	else
+		rc=$?
+	fi
+	if test $rc = 1 && test "$(wc -l <"$tmp/err")" = 1 &&
+	    grep -q '^jmirror-decap: ' "$tmp/err"; then
+		ok "$text: $(cat "$tmp/err")"
+	else
+		bad "$text: exit $rc"
+	fi
+}
+
+# errors: bad options, inputs and outputs
+test_errors() {
+	c=$tmp/c.pcap
+	expect_error "no input" -w "$tmp/x.pcap"
+	expect_error "two outputs" -r "$c" -w "$tmp/x.pcap" --split 'a-%m'
+	expect_error "missing file" -r "$tmp/none.pcap" -w "$tmp/x.pcap"
+	expect_error "not a capture" -r "$src/gen-corpus.py" -w "$tmp/x.pcap"
+	expect_error "bad --mirror-id" -r "$c" -w "$tmp/x.pcap" --mirror-id=5-3
+	expect_error "bad --session-id" -r "$c" -w "$tmp/x.pcap" --session-id=4294967296
+	expect_error "bad --jmirror-port" -r "$c" -w "$tmp/x.pcap" --jmirror-port=0,1
+	expect_error "bad --payload" -r "$c" -w "$tmp/x.pcap" --payload=eth
+	expect_error "bad --split" -r "$c" --split 'a-%q.pcap'
+	expect_error "bad -c" -r "$c" -w "$tmp/x.pcap" -c 0
+	expect_error "bad --reasm-budget" -r "$c" -w "$tmp/x.pcap" --reasm-budget=12X
+	expect_error "bad --reasm-timeout" -r "$c" -w "$tmp/x.pcap" --reasm-timeout=0
+	expect_error "unwritable output" -r "$c" -w "$tmp/no/such/dir/x.pcap"
+	if python3 - "$decap" "$c" <<'EOF'
+import os, pty, subprocess, sys
+master, slave = pty.openpty()
+run = subprocess.run(os.environ.get("DECAP_WRAPPER", "").split() +
+                     [sys.argv[1], "-r", sys.argv[2], "-w", "-"],
+                     stdout=slave, stderr=subprocess.PIPE, text=True)
+sys.exit(0 if run.returncode == 1 and "terminal" in run.stderr else 1)
+EOF
+	then
+		ok "-w - refuses a terminal"
+	else
+		bad "-w - refuses a terminal"
+	fi
+	printf 'x' >"$tmp/file"
+	if d -r "$c" --split "$tmp/file/%m.pcap"; then
+		bad "--split under a file: succeeded"
+	elif test $? = 1 && head -n 1 "$tmp/err" | grep -q 'Not a directory'; then
+		ok "--split under a file: $(head -n 1 "$tmp/err")"
+	else
+		bad "--split under a file"
+	fi
+	python3 - "$tmp/lt.pcap" <<'EOF'
+import struct, sys
+open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 147))
+EOF
+	expect_error "unsupported link type" -r "$tmp/lt.pcap" -w "$tmp/x.pcap"
+}
+
+# corrupt: a capture cut inside a record: error, and what was written
+# before is a valid pcap with those packets
+test_corrupt() {
+	size=$(wc -c <"$tmp/c.pcap")
+	head -c $((size / 2)) "$tmp/c.pcap" >"$tmp/half.pcap"
+	if d -r "$tmp/half.pcap" -w "$tmp/half.out" --payload=ip; then
+		bad "a capture cut half way is an error"
+	else
+		ok "a capture cut half way is an error: $(head -n 1 "$tmp/err")"
+	fi
+	n=$(records "$tmp/half.out" || echo invalid)
+	check "... and the $n packets before it are a valid pcap" \
+		test "$n" != invalid -a "$n" != 0
+	head -c $((size / 2)) "$tmp/c.pcap" | d -r - -w - --payload=ip >"$tmp/half2.out" || true
+	check "... through pipes too" same "$tmp/half.out" "$tmp/half2.out"
+}
+
+setup "$@"
+test_split
+test_lru
+test_ports
+test_ids
+test_filter
+test_payload
+test_io
+test_errors
+test_corrupt
+echo "decap options: $passed passed, $failed failed"
+test $failed = 0

@@ -1,0 +1,564 @@
+/*
+ * Copyright (c) 2026 The tcpdump-jmirror contributors
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that: (1) source code
+ * distributions retain the above copyright notice and this paragraph
+ * in its entirety, and (2) distributions including binary code include
+ * the above copyright notice and this paragraph in its entirety in
+ * the documentation or other materials provided with the distribution.
+ * THIS SOFTWARE IS PROVIDED ``AS IS'' AND
+ * WITHOUT ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, WITHOUT
+ * LIMITATION, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS
+ * FOR A PARTICULAR PURPOSE.
+ */
+
+/*
+ * decap-output.c: where jmirror-decap writes a mirrored packet.  The
+ * output (-w FILE, or the --split file its ids name), the output's link
+ * type (LINKTYPE_RAW for IP, LINKTYPE_PPP for PPP frames: --payload, or
+ * the kind of its first packet), the packet converted to that link type
+ * when it can be (else counted by name, never written wrongly), the
+ * filter EXPRESSION on the packet as it would be written, then libpcap's
+ * dumper.  --split keeps at most max_open files open: the least recently
+ * used is closed and later reopened to append.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "decap.h"
+
+#define PPP_HDR_LEN	4	/* FF 03 and a two-byte protocol */
+
+struct output {
+	struct output *next;		/* in d->first's list */
+	struct output *hash_next;	/* in its bucket */
+	struct output *lru_prev, *lru_next;
+	pcap_dumper_t *dumper;		/* NULL while closed */
+	int linktype;			/* 0 until the header is written */
+	int created;			/* the file exists: reopen appends */
+	unsigned long written;
+	char path[];
+};
+
+/* a mirrored packet, as it would be written */
+struct record {
+	const uint8_t *p;
+	unsigned caplen, len;
+};
+
+/* ---- errors and counts ---- */
+
+static void
+output_failed(struct decap *d, const struct output *o, const char *why)
+{
+	if (d->error)
+		return;
+	d->error = 1;
+	/* libpcap's messages may name the file already */
+	if (strncmp(why, o->path, strlen(o->path)) == 0)
+		snprintf(d->errmsg, sizeof(d->errmsg), "%s", why);
+	else
+		snprintf(d->errmsg, sizeof(d->errmsg), "%s: %s",
+			 strcmp(o->path, "-") == 0 ? "standard output" :
+						     o->path, why);
+}
+
+/* count a packet not written, under its reason */
+static void
+not_representable(struct decap *d, const char *why)
+{
+	unsigned i;
+
+	d->counts.not_representable++;
+	for (i = 0; i < d->nreasons; i++) {
+		if (strcmp(d->reasons[i].name, why) == 0) {
+			d->reasons[i].count++;
+			return;
+		}
+	}
+	if (d->nreasons == DECAP_MAX_REASONS)
+		i = DECAP_MAX_REASONS - 1, why = "other";
+	else
+		d->nreasons++;
+	snprintf(d->reasons[i].name, sizeof(d->reasons[i].name), "%s", why);
+	d->reasons[i].count++;
+}
+
+/* ---- the filter ---- */
+
+static int
+compile_one(struct decap *d, int linktype, struct bpf_program *prog)
+{
+	pcap_t *dead = pcap_open_dead(linktype, DECAP_SNAPLEN);
+	int bad;
+
+	if (dead == NULL)
+		return -1;
+	bad = pcap_compile(dead, prog, d->filter_text, 1,
+			   PCAP_NETMASK_UNKNOWN) != 0;
+	if (bad)
+		snprintf(d->errmsg, sizeof(d->errmsg),
+			 "bad filter expression '%s': %s", d->filter_text,
+			 pcap_geterr(dead));
+	pcap_close(dead);
+	return bad ? -1 : 0;
+}
+
+/* EXPRESSION, compiled for both output link types */
+int
+decap_compile_filter(struct decap *d)
+{
+	if (d->filter_text == NULL)
+		return 0;
+	if (compile_one(d, DLT_RAW, &d->filter_raw) != 0)
+		return -1;
+	return compile_one(d, DLT_PPP, &d->filter_ppp);
+}
+
+static int
+filter_passes(const struct decap *d, int linktype,
+	      const struct pcap_pkthdr *h)
+{
+	const struct bpf_program *prog;
+
+	if (d->filter_text == NULL)
+		return 1;
+	prog = linktype == DLT_PPP ? &d->filter_ppp : &d->filter_raw;
+	return pcap_offline_filter(prog, h, d->buf_ptr) != 0;
+}
+
+/* ---- the payload in the output's link type ---- */
+
+/* a PPP frame as bare IP: the IPv4 or IPv6 it carries, or why not */
+static const char *
+ppp_to_ip(struct record *r, char *why, size_t size)
+{
+	unsigned proto, n = jp_ppp_header(r->p, r->caplen, &proto);
+	const char *name;
+	unsigned want;
+
+	if (n == 0)
+		return "PPP header cut short";
+	if (proto == JP_PPP_IPV4)
+		want = 4;
+	else if (proto == JP_PPP_IPV6)
+		want = 6;
+	else {
+		name = jp_ppp_protocol_name(proto);
+		if (name != NULL)
+			snprintf(why, size, "%s in a raw-IP output", name);
+		else
+			snprintf(why, size, "PPP protocol 0x%04x in a raw-IP "
+				 "output", proto);
+		return why;
+	}
+	if (r->caplen == n || r->p[n] >> 4 != want)
+		return "PPP IP frame without its IP header";
+	r->p += n;
+	r->caplen -= n;
+	r->len -= n;
+	return NULL;
+}
+
+/* a PPP frame with an FF 03 header and a two-byte protocol, into buf */
+static const char *
+ppp_expand(struct record *r, uint8_t *buf)
+{
+	unsigned proto, n = jp_ppp_header(r->p, r->caplen, &proto);
+
+	if (n == 0)
+		return "PPP header cut short";
+	if (n == PPP_HDR_LEN)
+		return NULL;
+	buf[0] = JP_HDLC_ADDRESS;
+	buf[1] = JP_HDLC_CONTROL;
+	jp_put_be16(buf + 2, proto);
+	memcpy(buf + PPP_HDR_LEN, r->p + n, r->caplen - n);
+	r->caplen += PPP_HDR_LEN - n;
+	r->len += PPP_HDR_LEN - n;
+	r->p = buf;
+	return NULL;
+}
+
+/* an IP packet as a PPP frame, into buf */
+static void
+ip_to_ppp(struct record *r, enum jp_payload kind, uint8_t *buf)
+{
+	buf[0] = JP_HDLC_ADDRESS;
+	buf[1] = JP_HDLC_CONTROL;
+	jp_put_be16(buf + 2, kind == JP_PAYLOAD_IPV4 ? JP_PPP_IPV4 :
+						      JP_PPP_IPV6);
+	memcpy(buf + PPP_HDR_LEN, r->p, r->caplen);
+	r->caplen += PPP_HDR_LEN;
+	r->len += PPP_HDR_LEN;
+	r->p = buf;
+}
+
+/* r converted to linktype; NULL, or why it cannot be */
+static const char *
+convert(struct decap *d, struct record *r, enum jp_payload kind,
+	int linktype, char *why, size_t size)
+{
+	if (linktype == DLT_RAW)
+		return kind == JP_PAYLOAD_PPP ? ppp_to_ip(r, why, size) : NULL;
+	if (kind == JP_PAYLOAD_PPP)
+		return ppp_expand(r, d->buf);
+	ip_to_ppp(r, kind, d->buf);
+	return NULL;
+}
+
+/* the link type a packet of this kind goes out in, for output o */
+static int
+linktype_for(const struct decap *d, const struct output *o,
+	     enum jp_payload kind)
+{
+	if (o->written != 0)
+		return o->linktype;
+	switch (d->payload) {
+	case PAYLOAD_IP:
+		return DLT_RAW;
+	case PAYLOAD_PPP:
+		return DLT_PPP;
+	case PAYLOAD_AUTO:
+		break;
+	}
+	return kind == JP_PAYLOAD_PPP ? DLT_PPP : DLT_RAW;
+}
+
+/* ---- outputs ---- */
+
+static unsigned
+hash_path(const char *s)
+{
+	unsigned h = 2166136261u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h % DECAP_BUCKETS;
+}
+
+/* --split PATTERN for these ids, into path; -1 when too long */
+static int
+expand_pattern(const char *pattern, const struct jp_jmirror *jm,
+	       char *path, size_t size)
+{
+	size_t n = 0;
+	int w;
+
+	for (; *pattern != '\0'; pattern++) {
+		if (*pattern != '%') {
+			w = snprintf(path + n, size - n, "%c", *pattern);
+		} else if (*++pattern == 'm') {
+			w = snprintf(path + n, size - n, "%u",
+				     (unsigned)jm->mirror_id);
+		} else if (*pattern == 's') {
+			w = snprintf(path + n, size - n, "%u",
+				     (unsigned)jm->session_id);
+		} else {
+			w = snprintf(path + n, size - n, "%%");
+		}
+		if (w < 0 || (size_t)w >= size - n)
+			return -1;
+		n += (size_t)w;
+	}
+	return 0;
+}
+
+static struct output *
+find_output(struct decap *d, const char *path)
+{
+	unsigned b = hash_path(path);
+	struct output *o;
+
+	for (o = d->buckets[b]; o != NULL; o = o->hash_next) {
+		if (strcmp(o->path, path) == 0)
+			return o;
+	}
+	o = calloc(1, sizeof(*o) + strlen(path) + 1);
+	if (o == NULL)
+		return NULL;
+	strcpy(o->path, path);
+	o->hash_next = d->buckets[b];
+	d->buckets[b] = o;
+	if (d->last != NULL)
+		d->last->next = o;
+	else
+		d->first = o;
+	d->last = o;
+	d->noutputs++;
+	return o;
+}
+
+static void
+lru_unlink(struct decap *d, struct output *o)
+{
+	if (o->lru_prev != NULL)
+		o->lru_prev->lru_next = o->lru_next;
+	else
+		d->lru_head = o->lru_next;
+	if (o->lru_next != NULL)
+		o->lru_next->lru_prev = o->lru_prev;
+	else
+		d->lru_tail = o->lru_prev;
+	o->lru_prev = o->lru_next = NULL;
+}
+
+static void
+lru_push(struct decap *d, struct output *o)
+{
+	o->lru_next = d->lru_head;
+	if (d->lru_head != NULL)
+		d->lru_head->lru_prev = o;
+	d->lru_head = o;
+	if (d->lru_tail == NULL)
+		d->lru_tail = o;
+}
+
+/* flush and close o's file; 0, or -1 on a write error */
+static int
+close_output(struct decap *d, struct output *o)
+{
+	int bad;
+
+	if (o->dumper == NULL)
+		return 0;
+	bad = pcap_dump_flush(o->dumper) != 0 ||
+	      ferror(pcap_dump_file(o->dumper));
+	pcap_dump_close(o->dumper);
+	o->dumper = NULL;
+	lru_unlink(d, o);
+	d->nopen--;
+	if (bad)
+		output_failed(d, o, "write error");
+	return bad ? -1 : 0;
+}
+
+/* the directories in front of path's last component, made */
+static int
+make_parents(char *path)
+{
+	char *slash;
+
+	for (slash = strchr(path + 1, '/'); slash != NULL;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			*slash = '/';
+			return -1;
+		}
+		*slash = '/';
+	}
+	return 0;
+}
+
+/*
+ * Open o's file for packets of linktype: created (truncated) the first
+ * time, appended to after that.  Closes the least recently used output
+ * first when max_open are open.
+ */
+static int
+open_output(struct decap *d, struct output *o, int linktype)
+{
+	pcap_t *dead;
+
+	if (d->nopen >= d->max_open && close_output(d, d->lru_tail) != 0)
+		return -1;
+	if (!o->created && d->pattern != NULL && make_parents(o->path) != 0) {
+		output_failed(d, o, strerror(errno));
+		return -1;
+	}
+	dead = pcap_open_dead_with_tstamp_precision(linktype, DECAP_SNAPLEN,
+		d->nano ? PCAP_TSTAMP_PRECISION_NANO :
+			  PCAP_TSTAMP_PRECISION_MICRO);
+	if (dead == NULL) {
+		output_failed(d, o, "cannot create a capture handle");
+		return -1;
+	}
+	o->dumper = o->created ? pcap_dump_open_append(dead, o->path) :
+				 pcap_dump_open(dead, o->path);
+	if (o->dumper == NULL)
+		output_failed(d, o, pcap_geterr(dead));
+	pcap_close(dead);
+	if (o->dumper == NULL)
+		return -1;
+	o->created = 1;
+	o->linktype = linktype;
+	lru_push(d, o);
+	d->nopen++;
+	return 0;
+}
+
+/* o ready for a packet of linktype, most recently used */
+static int
+ready_output(struct decap *d, struct output *o, int linktype)
+{
+	if (o->dumper != NULL && o->linktype != linktype && o->written == 0) {
+		/* -w FILE was opened before its first packet said the
+		   link type: start it again */
+		if (close_output(d, o) != 0)
+			return -1;
+		o->created = 0;
+	}
+	if (o->dumper == NULL)
+		return open_output(d, o, linktype);
+	lru_unlink(d, o);
+	lru_push(d, o);
+	return 0;
+}
+
+static struct output *
+output_for(struct decap *d, const struct jp_jmirror *jm)
+{
+	char path[4096];
+
+	if (d->pattern == NULL)
+		return d->first;
+	if (expand_pattern(d->pattern, jm, path, sizeof(path)) != 0) {
+		d->error = 1;
+		snprintf(d->errmsg, sizeof(d->errmsg),
+			 "--split: file name too long");
+		return NULL;
+	}
+	return find_output(d, path);
+}
+
+static void
+write_record(struct decap *d, struct output *o, const struct pcap_pkthdr *h)
+{
+	pcap_dump((u_char *)o->dumper, h, d->buf_ptr);
+	o->written++;
+	d->counts.written++;
+	if (d->flush_each && pcap_dump_flush(o->dumper) != 0)
+		output_failed(d, o, "write error");
+}
+
+/*
+ * The mirrored packet of a jmirror datagram (len bytes, caplen of them
+ * captured), with the time stamp of h: converted, filtered and written.
+ */
+void
+decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
+	       const struct jp_jmirror *jm, const uint8_t *p,
+	       unsigned caplen, unsigned len)
+{
+	enum jp_payload kind = jp_payload_kind(p, caplen);
+	struct record r = { p, caplen, len };
+	struct pcap_pkthdr oh;
+	struct output *o;
+	char why[64];
+	const char *no;
+	int linktype;
+
+	if (kind == JP_PAYLOAD_UNKNOWN) {
+		d->counts.unknown_payload++;
+		return;
+	}
+	o = output_for(d, jm);
+	if (o == NULL) {
+		if (!d->error) {
+			d->error = 1;
+			snprintf(d->errmsg, sizeof(d->errmsg), "out of memory");
+		}
+		return;
+	}
+	linktype = linktype_for(d, o, kind);
+	no = convert(d, &r, kind, linktype, why, sizeof(why));
+	if (no != NULL) {
+		not_representable(d, no);
+		return;
+	}
+	oh.ts = h->ts;
+	oh.caplen = r.caplen;
+	oh.len = r.len;
+	d->buf_ptr = r.p;
+	if (!filter_passes(d, linktype, &oh)) {
+		d->counts.filtered++;
+		return;
+	}
+	if (ready_output(d, o, linktype) != 0)
+		return;
+	write_record(d, o, &oh);
+}
+
+/* ---- start and end ---- */
+
+/*
+ * -w FILE: the output, opened now so that a bad path fails at once
+ * (with --payload=auto in the link type of raw IP until the first
+ * packet says otherwise); -w - waits for the first packet, as standard
+ * output cannot be started again.
+ */
+int
+decap_open_single(struct decap *d)
+{
+	struct output *o = find_output(d, d->path);
+
+	if (o == NULL)
+		return -1;
+	if (strcmp(d->path, "-") == 0)
+		return 0;
+	return open_output(d, o, d->payload == PAYLOAD_PPP ? DLT_PPP :
+							      DLT_RAW);
+}
+
+/*
+ * Flush and close every output; -w's output gets its file header even
+ * when nothing was written.  0, or -1 when a write failed.
+ */
+int
+decap_close_outputs(struct decap *d)
+{
+	struct output *o;
+	int bad = 0;
+
+	if (d->pattern == NULL && d->first != NULL && !d->first->created)
+		open_output(d, d->first, d->payload == PAYLOAD_PPP ? DLT_PPP :
+								      DLT_RAW);
+	for (o = d->first; o != NULL; o = o->next)
+		bad |= close_output(d, o) != 0;
+	return bad || d->error ? -1 : 0;
+}
+
+void
+decap_free(struct decap *d)
+{
+	struct output *o, *next;
+
+	for (o = d->first; o != NULL; o = next) {
+		next = o->next;
+		free(o);
+	}
+	d->first = d->last = NULL;
+	memset(d->buckets, 0, sizeof(d->buckets));
+	if (d->filter_text != NULL) {
+		pcap_freecode(&d->filter_raw);
+		pcap_freecode(&d->filter_ppp);
+	}
+	if (d->reasm != NULL)
+		reasm_free(d->reasm);
+	d->reasm = NULL;
+}
+
+/* "N written: PATH N, PATH N, ... and K more outputs" */
+void
+decap_print_outputs(const struct decap *d, FILE *f, const char *prog)
+{
+	const unsigned most = 10;
+	const struct output *o;
+	unsigned n = 0;
+
+	fprintf(f, "%s: %lu written", prog, d->counts.written);
+	for (o = d->first; o != NULL && n < most; o = o->next, n++)
+		fprintf(f, "%s %s %lu", n == 0 ? ":" : ",",
+			strcmp(o->path, "-") == 0 ? "standard output" : o->path,
+			o->written);
+	if (d->noutputs > most)
+		fprintf(f, " and %u more outputs", d->noutputs - most);
+	fputc('\n', f);
+}

@@ -1,0 +1,206 @@
+/*
+ * Copyright (c) 2026 The tcpdump-jmirror contributors
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that: (1) source code
+ * distributions retain the above copyright notice and this paragraph
+ * in its entirety, and (2) distributions including binary code include
+ * the above copyright notice and this paragraph in its entirety in
+ * the documentation or other materials provided with the distribution.
+ * THIS SOFTWARE IS PROVIDED ``AS IS'' AND
+ * WITHOUT ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, WITHOUT
+ * LIMITATION, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS
+ * FOR A PARTICULAR PURPOSE.
+ */
+
+/*
+ * decap-packet.c: one outer packet through jmirror-decap, from its link
+ * layer to the mirrored packet: the outer IPv4 or IPv6 header, outer
+ * fragments through the reassembler, UDP on a jmirror port (or any, -T),
+ * the jmirror header and the --mirror-id / --session-id selection.  What
+ * is found is handed to decap_mirrored() (decap-output.c); what is not
+ * is counted.
+ */
+
+#include <string.h>
+
+#include "decap.h"
+
+int
+decap_init(struct decap *d, const struct reasm_limits *limits)
+{
+	d->reasm = reasm_new(limits);
+	return d->reasm == NULL ? -1 : 0;
+}
+
+/* the capture time of a packet, in nanoseconds */
+uint64_t
+decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h)
+{
+	uint64_t frac = (uint64_t)h->ts.tv_usec;
+
+	return (uint64_t)h->ts.tv_sec * 1000000000u +
+	       (d->nano ? frac : frac * 1000u);
+}
+
+/* 1 when --mirror-id or --session-id lets id through */
+static int
+id_selected(const struct id_set *set, uint32_t id)
+{
+	unsigned i;
+
+	if (set->n == 0)
+		return 1;
+	for (i = 0; i < set->n; i++) {
+		if (id >= set->r[i].lo && id <= set->r[i].hi)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A UDP payload of len bytes (caplen of them captured): the jmirror
+ * header, then the mirrored packet.  --listen starts here.
+ */
+void
+decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
+		  const uint8_t *p, unsigned caplen, unsigned len)
+{
+	struct jp_jmirror jm;
+
+	d->counts.jmirror++;
+	if (len < JMIRROR_HDR_LEN || caplen < JMIRROR_HDR_LEN) {
+		d->counts.short_header++;
+		return;
+	}
+	jp_jmirror_header(p, &jm);
+	if (!id_selected(&d->mirror_ids, jm.mirror_id) ||
+	    !id_selected(&d->session_ids, jm.session_id)) {
+		d->counts.not_selected++;
+		return;
+	}
+	decap_mirrored(d, h, &jm, p + JMIRROR_HDR_LEN,
+		       caplen - JMIRROR_HDR_LEN, len - JMIRROR_HDR_LEN);
+}
+
+/* A whole (or reassembled) outer UDP datagram in IP: is it jmirror? */
+static void
+decap_udp(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
+	  unsigned caplen, const struct jp_ip *info)
+{
+	const uint8_t *udp = ip + info->hdr_len;
+	unsigned ulen, avail;
+
+	if (caplen < info->hdr_len + JP_UDP_HDR_LEN) {
+		d->counts.outer_bad++;
+		return;
+	}
+	if (!d->any_udp && !jp_ports_match(&d->ports, jp_get_be16(udp),
+					   jp_get_be16(udp + 2))) {
+		d->counts.not_jmirror++;
+		return;
+	}
+	ulen = jp_get_be16(udp + 4);
+	if (ulen < JP_UDP_HDR_LEN || ulen > info->length - info->hdr_len) {
+		d->counts.outer_bad++;
+		return;
+	}
+	avail = caplen - info->hdr_len;
+	if (avail > ulen)
+		avail = ulen;
+	decap_udp_payload(d, h, udp + JP_UDP_HDR_LEN, avail - JP_UDP_HDR_LEN,
+			  ulen - JP_UDP_HDR_LEN);
+}
+
+/*
+ * An outer fragment: to the reassembler, and on with the datagram when
+ * it is complete.  Only UDP fragments are kept (every IPv4 fragment says
+ * its protocol; an IPv6 one may name an extension header that comes
+ * before UDP), whole ones: a fragment cut short in the capture cannot be
+ * reassembled.
+ */
+static void
+decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
+	       const uint8_t *ip, unsigned caplen, const struct jp_ip *info)
+{
+	const uint8_t *whole;
+	size_t wlen;
+	struct jp_ip winfo;
+
+	if (info->proto != JP_IPPROTO_UDP &&
+	    (info->version == 4 || !jp_ipv6_extension(info->proto))) {
+		d->counts.not_jmirror++;
+		return;
+	}
+	if (caplen < info->length) {
+		d->counts.truncated_fragments++;
+		return;
+	}
+	switch (reasm_add(d->reasm, ip, info->length, decap_ts_ns(d, h),
+			  &whole, &wlen)) {
+	case REASM_HELD:
+	case REASM_DROPPED:
+		return;
+	case REASM_NOT_FRAGMENT:
+		/* the reassembler disagrees that it is a fragment */
+		d->counts.outer_bad++;
+		return;
+	case REASM_COMPLETE:
+		break;
+	}
+	if (jp_ip_walk(whole, (unsigned)wlen, &winfo) != JP_IP_OK ||
+	    winfo.fragment || winfo.proto != JP_IPPROTO_UDP ||
+	    winfo.length != wlen) {
+		d->counts.outer_bad++;
+		return;
+	}
+	decap_udp(d, h, whole, (unsigned)wlen, &winfo);
+}
+
+/* An outer IPv4 or IPv6 packet. */
+static void
+decap_ip(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
+	 unsigned caplen)
+{
+	struct jp_ip info;
+
+	if (jp_ip_walk(ip, caplen, &info) != JP_IP_OK) {
+		d->counts.outer_bad++;
+		return;
+	}
+	if (info.fragment) {
+		decap_fragment(d, h, ip, caplen, &info);
+		return;
+	}
+	if (info.proto != JP_IPPROTO_UDP) {
+		d->counts.not_jmirror++;
+		return;
+	}
+	decap_udp(d, h, ip, caplen, &info);
+}
+
+/* One outer packet as captured. */
+void
+decap_packet(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *p)
+{
+	unsigned caplen = h->caplen < h->len ? h->caplen : h->len;
+	unsigned off;
+	int carries;
+
+	d->counts.read++;
+	carries = jp_find_ip(d->dlt, p, caplen, &off);
+	if (carries == JP_CARRIES_NOT_IP || off >= caplen ||
+	    !jp_version_agrees(carries, p + off)) {
+		d->counts.not_jmirror++;
+		return;
+	}
+	decap_ip(d, h, p + off, caplen - off);
+}
+
+/* 1 when decap should stop: an output failed, or -c is reached */
+int
+decap_done(const struct decap *d)
+{
+	return d->error ||
+	       (d->max_count != 0 && d->counts.written >= d->max_count);
+}

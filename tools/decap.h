@@ -1,0 +1,135 @@
+/*
+ * Copyright (c) 2026 The tcpdump-jmirror contributors
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that: (1) source code
+ * distributions retain the above copyright notice and this paragraph
+ * in its entirety, and (2) distributions including binary code include
+ * the above copyright notice and this paragraph in its entirety in
+ * the documentation or other materials provided with the distribution.
+ * THIS SOFTWARE IS PROVIDED ``AS IS'' AND
+ * WITHOUT ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, WITHOUT
+ * LIMITATION, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS
+ * FOR A PARTICULAR PURPOSE.
+ */
+
+/*
+ * decap.h: the parts of jmirror-decap and what they share.
+ *
+ *   jmirror-decap.c  options, inputs, the main loop, the summary
+ *   decap-packet.c   one outer packet: link layer, IP, reassembly, UDP,
+ *                    jmirror header, id selection (decap_packet())
+ *   decap-output.c   the mirrored packet: payload kind and conversion,
+ *                    the filter, -w / --split outputs
+ *
+ * decap_packet() needs no main(): the libFuzzer harness calls it.
+ */
+
+#ifndef DECAP_H
+#define DECAP_H
+
+#include <stdint.h>
+
+#include <pcap/pcap.h>
+
+#include "jmirror-pkt.h"
+#include "jmirror-reasm.h"
+
+#define DECAP_SNAPLEN		262144
+/* the most mirrored packet there is: a UDP datagram's payload, less
+   the jmirror header, plus a PPP header decap may add */
+#define DECAP_PACKET_MAX	65536
+#define DECAP_MAX_RANGES	64
+/* --split: how many output files are open at once at the most */
+#define DECAP_MAX_OPEN		64
+/* --split: hash buckets of the outputs, by path */
+#define DECAP_BUCKETS		1024
+/* not-representable packets named in the summary (the rest: "other") */
+#define DECAP_MAX_REASONS	16
+
+/* exit statuses, tcpdump's convention */
+#define DECAP_EXIT_OK		0
+#define DECAP_EXIT_ERROR	1
+
+/* --mirror-id / --session-id: ranges of ids; n == 0 takes all */
+struct id_set {
+	unsigned n;
+	struct { uint32_t lo, hi; } r[DECAP_MAX_RANGES];
+};
+
+/* --payload */
+enum payload_mode { PAYLOAD_AUTO, PAYLOAD_IP, PAYLOAD_PPP };
+
+struct counts {
+	unsigned long read;		/* outer packets */
+	unsigned long jmirror;		/* jmirror datagrams found */
+	unsigned long written;
+	unsigned long not_jmirror;	/* no IP, not UDP, other ports */
+	unsigned long outer_bad;	/* outer IP header bad or cut short */
+	unsigned long short_header;	/* UDP payload < jmirror header */
+	unsigned long not_selected;	/* --mirror-id / --session-id */
+	unsigned long filtered;		/* EXPRESSION did not match */
+	unsigned long unknown_payload;	/* neither IP nor PPP */
+	unsigned long not_representable;
+	unsigned long truncated_fragments; /* fragments cut short: lost */
+};
+
+/* one reason a packet could not be written, and how often */
+struct reason {
+	char name[64];
+	unsigned long count;
+};
+
+struct output;
+
+struct decap {
+	/* settings */
+	int dlt;			/* outer link type; -1: UDP payloads */
+	int nano;			/* time stamps in nanoseconds */
+	int any_udp;			/* -T */
+	struct jp_ports ports;
+	struct id_set mirror_ids, session_ids;
+	enum payload_mode payload;
+	const char *filter_text;	/* EXPRESSION, or NULL */
+	struct bpf_program filter_raw, filter_ppp;
+	const char *path;		/* -w FILE, or NULL */
+	const char *pattern;		/* --split PATTERN, or NULL */
+	int flush_each;			/* -U */
+	unsigned long max_count;	/* -c, 0 for none */
+	/* state */
+	struct reasm *reasm;
+	struct counts counts;
+	struct reason reasons[DECAP_MAX_REASONS];
+	unsigned nreasons;
+	struct output *first, *last;	/* every output, oldest first */
+	struct output *buckets[DECAP_BUCKETS];	/* outputs by path */
+	struct output *lru_head;	/* open outputs, most recent first */
+	struct output *lru_tail;
+	unsigned nopen, max_open;
+	unsigned noutputs;
+	int error;			/* an output failed: stop */
+	char errmsg[PCAP_ERRBUF_SIZE + 512];
+	const uint8_t *buf_ptr;		/* the packet being written */
+	uint8_t buf[DECAP_PACKET_MAX + 8];	/* a converted packet */
+};
+
+/* decap-packet.c */
+int decap_init(struct decap *d, const struct reasm_limits *limits);
+void decap_packet(struct decap *d, const struct pcap_pkthdr *h,
+		  const uint8_t *p);
+void decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
+		       const uint8_t *p, unsigned caplen, unsigned len);
+int decap_done(const struct decap *d);
+uint64_t decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h);
+
+/* decap-output.c */
+int decap_compile_filter(struct decap *d);
+void decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
+		    const struct jp_jmirror *jm, const uint8_t *p,
+		    unsigned caplen, unsigned len);
+int decap_open_single(struct decap *d);
+int decap_close_outputs(struct decap *d);
+void decap_free(struct decap *d);
+void decap_print_outputs(const struct decap *d, FILE *f, const char *prog);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * Copyright (c) 2026 The tcpdump-jmirror contributors
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that: (1) source code
+ * distributions retain the above copyright notice and this paragraph
+ * in its entirety, and (2) distributions including binary code include
+ * the above copyright notice and this paragraph in its entirety in
+ * the documentation or other materials provided with the distribution.
+ * THIS SOFTWARE IS PROVIDED ``AS IS'' AND
+ * WITHOUT ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, WITHOUT
+ * LIMITATION, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS
+ * FOR A PARTICULAR PURPOSE.
+ */
+
+/*
+ * jmirror-pkt: what jmirror-wrap and jmirror-decap both need to know of
+ * packets: big-endian fields, the link-layer headers in front of an IP
+ * packet, the IPv4 and IPv6 headers (options, extension headers,
+ * fragments), the jmirror header, the --jmirror-port list, the kind of a
+ * mirrored packet, and opening a capture with its own time stamp
+ * precision.
+ */
+
+#ifndef JMIRROR_PKT_H
+#define JMIRROR_PKT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pcap/pcap.h>
+
+/* big-endian (network order) and little-endian fields */
+unsigned jp_get_be16(const uint8_t *p);
+uint32_t jp_get_be32(const uint8_t *p);
+uint32_t jp_get_le32(const uint8_t *p);
+void jp_put_be16(uint8_t *p, unsigned v);
+void jp_put_be32(uint8_t *p, uint32_t v);
+
+/* what a link-layer header says follows it */
+#define JP_CARRIES_NOT_IP	0
+#define JP_CARRIES_IP		1	/* IPv4 or IPv6: the version tells */
+#define JP_CARRIES_IPV4		4
+#define JP_CARRIES_IPV6		6
+
+/* 1 when jp_find_ip() knows the link type dlt */
+int jp_link_supported(int dlt);
+
+/*
+ * What the link-layer header of a packet of link type dlt says comes
+ * after it (JP_CARRIES_...), and where (*off).
+ */
+int jp_find_ip(int dlt, const uint8_t *p, unsigned caplen, unsigned *off);
+
+/* 1 when the IP version field at p agrees with what the link layer said */
+int jp_version_agrees(int carries, const uint8_t *p);
+
+#define JP_IPV4_HDR_LEN	20
+#define JP_IPV6_HDR_LEN	40
+#define JP_UDP_HDR_LEN	8
+#define JP_IPPROTO_UDP	17
+#define JP_IPV4_MF	0x2000
+#define JP_IPV4_OFFSET	0x1fff
+#define JP_IPV6_FRAGMENT	44
+
+/* An IPv4 or IPv6 header, walked to the transport header. */
+struct jp_ip {
+	int version;		/* 4 or 6 */
+	unsigned length;	/* the whole packet, by its header */
+	unsigned hdr_len;	/* IPv4 header with options, or IPv6 header
+				   and its extension headers */
+	int proto;		/* transport protocol (IPv6: last next header) */
+	int fragment;		/* offset != 0 or more fragments */
+};
+
+/* what jp_ip_walk() found */
+#define JP_IP_OK	0
+#define JP_IP_SHORT	1	/* the captured bytes end inside the headers */
+#define JP_IP_BAD	2	/* not a valid IPv4 or IPv6 header */
+
+int jp_ip_walk(const uint8_t *ip, unsigned caplen, struct jp_ip *out);
+
+/* 1 for the IPv6 extension headers that may come before the transport
+   header (hop-by-hop, routing, fragment, AH, destination options) */
+int jp_ipv6_extension(int next);
+
+/* the checksum of an IPv4 header of hdr_len bytes, put in its field */
+void jp_put_ipv4_checksum(uint8_t *ip, unsigned hdr_len);
+
+/* the jmirror header: MHV (2 bits), mirror id (30 bits), session id */
+#define JMIRROR_HDR_LEN		8
+#define JMIRROR_DEFAULT_PORT	30030
+#define JMIRROR_MAX_PORTS	8
+#define JMIRROR_MHV_SHIFT	30
+#define JMIRROR_MIRROR_ID_MASK	0x3fffffffUL
+
+struct jp_jmirror {
+	unsigned mhv;
+	uint32_t mirror_id;
+	uint32_t session_id;
+};
+
+void jp_jmirror_header(const uint8_t *p, struct jp_jmirror *out);
+
+/* the UDP ports jmirror is recognised on; none when n is 0 */
+struct jp_ports {
+	unsigned n;
+	uint16_t port[JMIRROR_MAX_PORTS];
+};
+
+/*
+ * tcpdump's --jmirror-port syntax: PORT[,PORT...], each 1 to 65535, at
+ * most JMIRROR_MAX_PORTS, or a single 0 for none.  0 on success, -1 on a
+ * bad list (*ports unchanged).
+ */
+int jp_parse_ports(const char *list, struct jp_ports *ports);
+int jp_ports_match(const struct jp_ports *ports, unsigned sport,
+		   unsigned dport);
+
+/* the kind of a mirrored packet, by the rules of print-jmirror.c */
+enum jp_payload {
+	JP_PAYLOAD_UNKNOWN,
+	JP_PAYLOAD_IPV4,
+	JP_PAYLOAD_IPV6,
+	JP_PAYLOAD_PPP
+};
+
+#define JP_PPP_IPV4	0x0021
+#define JP_PPP_IPV6	0x0057
+#define JP_HDLC_ADDRESS	0xff
+#define JP_HDLC_CONTROL	0x03
+
+enum jp_payload jp_payload_kind(const uint8_t *p, unsigned caplen);
+
+/*
+ * A PPP frame at p: its protocol and the length of its header (address,
+ * control and protocol fields, any of them compressed).  0 when the
+ * captured bytes end inside the header.
+ */
+unsigned jp_ppp_header(const uint8_t *p, unsigned caplen, unsigned *proto);
+
+/* a PPP protocol's short name ("LCP"), or NULL */
+const char *jp_ppp_protocol_name(unsigned proto);
+
+/*
+ * Open a capture file ("-": standard input) for reading, its time stamps
+ * in nanoseconds; *nano says whether the file holds nanosecond time
+ * stamps (a pcap file with the nanosecond magic, or pcapng), so that
+ * what is written from it can keep them.  NULL and errbuf on failure.
+ */
+pcap_t *jp_open_offline(const char *path, int *nano, char *errbuf);
+
+#endif
