@@ -110,13 +110,27 @@ test_listen() {
 	check_output "$tmp/l.pcap" 5 "--listen 127.0.0.1:$port -c 5: 5 datagrams sent there, nanosecond time stamps"
 }
 
-# test_sigterm: SIGTERM ends --listen with the summary, output flushed
+# wait_records FILE: until FILE holds a record (at most LIMIT seconds)
+wait_records() {
+	n=0
+	while test $n -lt $((LIMIT * 10)); do
+		test -f "$1" && test "$(wc -c <"$1")" -gt 24 && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# test_sigterm: SIGTERM ends --listen (-U, so that the first records
+# show it is running) with the summary, exit 0, the output whole
 test_sigterm() {
 	port=$(free_port)
-	run_bounded "$tmp/pid" --listen "127.0.0.1:$port" -w "$tmp/t.pcap"
-	echo none >"$tmp/nopid"
-	send "$port" 2 "$tmp/nopid"
+	run_bounded "$tmp/pid" --listen "127.0.0.1:$port" -U -w "$tmp/t.pcap"
+	send "$port" $LIMIT "$tmp/pid" &
+	sender=$!
+	wait_records "$tmp/t.pcap" || true
 	kill -TERM "$(cat "$tmp/pid")"
+	wait $sender || true
 	rc=0
 	wait "$(cat "$tmp/pid")" || rc=$?
 	n=$(sed -n 's/.*: \([0-9]*\) written.*/\1/p' "$tmp/err")
@@ -124,6 +138,32 @@ test_sigterm() {
 		check_output "$tmp/t.pcap" "$n" "SIGTERM ends --listen: exit 0, summary ($n written), output flushed"
 	else
 		echo "FAIL - SIGTERM ends --listen (exit $rc)"
+		failed=$((failed + 1))
+	fi
+}
+
+# test_sigint_pipe: SIGINT ends -r - reading a pipe still open: exit 0,
+# every packet that came through written, output valid
+test_sigint_pipe() {
+	python3 "$here/gen-decap-corpus.py" --count 200 "$tmp/c.pcap"
+	"$decap" -r "$tmp/c.pcap" -w "$tmp/all.pcap" 2>/dev/null
+	mkfifo "$tmp/fifo"
+	timeout $LIMIT ${DECAP_WRAPPER:-} "$decap" -r - -w "$tmp/s.pcap" \
+		<"$tmp/fifo" 2>"$tmp/err" &
+	pid=$!
+	(cat "$tmp/c.pcap"; sleep 8) >"$tmp/fifo" &
+	writer=$!
+	sleep 4
+	kill -INT $pid
+	rc=0
+	wait $pid || rc=$?
+	kill $writer 2>/dev/null || true
+	echo "$tmp/all.pcap $tmp/s.pcap" >"$tmp/pair"
+	if test $rc = 0 && python3 "$here/pcap-compare.py" "$tmp/pair" >/dev/null; then
+		echo "ok - SIGINT ends -r - on an open pipe: exit 0, all that came written"
+	else
+		echo "FAIL - SIGINT ends -r - on an open pipe (exit $rc)"
+		sed 's/^/    /' "$tmp/err"
 		failed=$((failed + 1))
 	fi
 }
@@ -145,5 +185,6 @@ test_interface() {
 setup "$@"
 test_listen
 test_sigterm
+test_sigint_pipe
 test_interface
 test $failed = 0

@@ -37,7 +37,6 @@ gen_corpus = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(gen_corpus)
 
 JM_PORT = 30030
-SNAPLEN = 262144
 ETHER_V4 = bytes.fromhex("0050560000020005850000010800")
 ETHER_V6 = bytes.fromhex("00505600000200058500000186dd")
 OUTER4 = (bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2]))
@@ -152,19 +151,6 @@ class DecapCorpus(gen_corpus.Corpus):
         return inner[:off] + ip
 
 
-def write_pcap(path, frames, nano):
-    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
-    out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0, SNAPLEN, 1)]
-    for n, frame in enumerate(frames):
-        sec, msec = divmod(n, 1000)
-        frac = msec * 1000000 + n % 1000 if nano else msec * 1000
-        out.append(struct.pack("<IIII", 1700000000 + sec, frac,
-                               len(frame), len(frame)))
-        out.append(frame)
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
-
-
 def main():
     parser = argparse.ArgumentParser(
         usage="%(prog)s [--count N] [--seed S] [--nano] OUT.pcap",
@@ -182,7 +168,7 @@ def main():
     for _ in range(args.count):
         frames.extend(corpus.frames())
     try:
-        write_pcap(args.out, frames, args.nano)
+        gen_corpus.write_pcap(args.out, frames, args.nano)
     except OSError as e:
         sys.exit("gen-decap-corpus.py: %s: %s" % (args.out, e.strerror))
     return 0

@@ -356,7 +356,8 @@ run_pcap(struct decap *d, pcap_t *p, const char *name)
 		r = pcap_dispatch(p, -1, on_packet, (u_char *)d);
 	} while (r >= 0 && !stop && !decap_done(d) &&
 		 (r > 0 || pcap_file(p) == NULL));
-	if (r == PCAP_ERROR) {
+	/* a signal may interrupt a read: that is a stop, not an error */
+	if (r == PCAP_ERROR && !stop) {
 		fprintf(stderr, "%s: %s: read error after %lu packets: %s\n",
 			prog, name, d->counts.read, pcap_geterr(p));
 		return -1;
