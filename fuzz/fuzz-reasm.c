@@ -26,15 +26,20 @@
  *   byte 1    time-out: (byte + 1) * 100 ms
  *   then records, each
  *     byte    kind: low 2 bits 0 raw packet, 1 IPv4 fragment, 2 IPv6
- *             fragment, 3 expire; the other 6 bits advance the capture
- *             time by that many times 50 ms
+ *             fragment, 3 a whole datagram; the other 6 bits advance the
+ *             capture time by that many times 50 ms (all six set: and
+ *             call reasm_expire first)
  *     2 bytes length of what follows (big-endian, cut to what is left)
  *     bytes   raw: the whole packet; IPv4 / IPv6: a fragment built from
  *             byte 0 (identification), bytes 1-2 (the flags and offset
  *             field as on the wire: IPv4 MF 0x2000 and 8-byte units,
  *             IPv6 bytes and M 0x0001), byte 3 bit 0 (IPv4: 4 bytes of
  *             options; IPv6: a hop-by-hop header) and the rest as
- *             fragment data
+ *             fragment data; a whole datagram: byte 0 bit 0 IPv6, bit 1
+ *             options / hop-by-hop header, bit 2 leave one fragment out,
+ *             bit 3 send one twice; byte 1 identification; byte 2
+ *             fragment size in 8-byte units; byte 3 a seed for the
+ *             order of the fragments; the rest the payload
  *
  * Build (from the top of the source tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -52,7 +57,13 @@
 #define KIND_RAW	0
 #define KIND_IPV4	1
 #define KIND_IPV6	2
-#define KIND_EXPIRE	3
+#define KIND_DATAGRAM	3
+#define TIME_EXPIRE	63
+#define DG_IPV6		0x01
+#define DG_HEADERS	0x02
+#define DG_LEAVE_OUT	0x04
+#define DG_TWICE	0x08
+#define FRAGS_MAX	(65536 / 8)
 #define FIELDS_LEN	4
 #define PKT_MAX		(65535 + 40)
 
@@ -159,9 +170,11 @@ check_datagram(const uint8_t *out, size_t outlen)
 	}
 }
 
-/* Feed a copy of exactly len bytes, so that ASan sees any read beyond. */
+/* Feed a copy of exactly len bytes, so that ASan sees any read beyond,
+ * and check the result and the budget. */
 static void
-feed_exact(struct reasm *r, const uint8_t *pkt, size_t len, uint64_t ts)
+feed_exact(struct reasm *r, size_t budget, const uint8_t *pkt, size_t len,
+    uint64_t ts)
 {
 	uint8_t *copy = malloc(len ? len : 1);
 	const uint8_t *out = NULL;
@@ -172,33 +185,86 @@ feed_exact(struct reasm *r, const uint8_t *pkt, size_t len, uint64_t ts)
 	memcpy(copy, pkt, len);
 	if (reasm_add(r, copy, len, ts, &out, &outlen) == REASM_COMPLETE)
 		check_datagram(out, outlen);
+	check(reasm_bytes_held(r) <= budget);
 	free(copy);
 }
 
-/* One record: build the packet it stands for and feed it. */
+/* Fragment i of a datagram (payload d, n bytes, chunk bytes a fragment)
+ * built from the fields of a whole-datagram record into pkt. */
+static size_t
+build_nth(uint8_t *pkt, const uint8_t *g, const uint8_t *d, size_t n,
+    size_t chunk, size_t i)
+{
+	size_t off = i * chunk, c = n - off < chunk ? n - off : chunk;
+	int more = off + c < n;
+	uint8_t f[FIELDS_LEN];
+
+	f[0] = g[1];
+	f[3] = off == 0 && (g[0] & DG_HEADERS) ? 1 : 0;
+	if (g[0] & DG_IPV6) {
+		put_be16(f + 1, off | (more ? 1 : 0));
+		return build_ipv6(pkt, f, d + off, c);
+	}
+	put_be16(f + 1, off / 8 | (more ? 0x2000 : 0));
+	return build_ipv4(pkt, f, d + off, c);
+}
+
+/* A whole-datagram record: its fragments, shuffled by the seed in g[3],
+ * maybe one left out, maybe one twice. */
+static void
+feed_datagram(struct reasm *r, size_t budget, const uint8_t *g,
+    const uint8_t *d, size_t n, uint64_t ts, uint8_t *pkt)
+{
+	static uint16_t order[FRAGS_MAX];
+	size_t chunk = (size_t)(g[2] ? g[2] : 1) * 8, count, i, j, len;
+	uint32_t s = g[3] * 2654435761u + 1;
+	uint16_t t;
+
+	if (n > 65535 - 48)
+		n = 65535 - 48;
+	count = n == 0 ? 0 : (n + chunk - 1) / chunk;
+	for (i = 0; i < count; i++)
+		order[i] = (uint16_t)i;
+	for (i = count; i > 1; i--) {
+		s = s * 1103515245u + 12345;
+		j = (s >> 8) % i;
+		t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+	for (i = 0; i < count; i++) {
+		if (i == 0 && (g[0] & DG_LEAVE_OUT))
+			continue;
+		len = build_nth(pkt, g, d, n, chunk, order[i]);
+		feed_exact(r, budget, pkt, len, ts);
+		if (i == 1 && (g[0] & DG_TWICE))
+			feed_exact(r, budget, pkt, len, ts);
+	}
+}
+
+/* One record: build the packet(s) it stands for and feed them. */
 static void
 feed(struct reasm *r, size_t budget, int kind, const uint8_t *d, size_t n,
     uint64_t ts, uint8_t *pkt)
 {
 	size_t len;
 
-	if (kind == KIND_EXPIRE) {
-		reasm_expire(r, ts);
-		check(reasm_bytes_held(r) <= budget);
+	if (kind != KIND_RAW && n < FIELDS_LEN)
+		return;
+	if (kind == KIND_DATAGRAM) {
+		feed_datagram(r, budget, d, d + FIELDS_LEN, n - FIELDS_LEN, ts,
+		    pkt);
 		return;
 	}
 	if (kind == KIND_RAW) {
 		memcpy(pkt, d, n);
 		len = n;
-	} else if (n < FIELDS_LEN) {
-		return;
 	} else if (kind == KIND_IPV4) {
 		len = build_ipv4(pkt, d, d + FIELDS_LEN, n - FIELDS_LEN);
 	} else {
 		len = build_ipv6(pkt, d, d + FIELDS_LEN, n - FIELDS_LEN);
 	}
-	feed_exact(r, pkt, len, ts);
-	check(reasm_bytes_held(r) <= budget);
+	feed_exact(r, budget, pkt, len, ts);
 }
 
 int
@@ -221,6 +287,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (data += 2, size -= 2; size >= 3; data += 3 + n, size -= 3 + n) {
 		kind = data[0] & 3;
 		ts += (uint64_t)(data[0] >> 2) * 50 * MS;
+		if (data[0] >> 2 == TIME_EXPIRE)
+			reasm_expire(r, ts);
 		n = get_be16(data + 1);
 		if (n > size - 3)
 			n = size - 3;

@@ -196,6 +196,14 @@ test_payload() {
 
 # io: -c, pipes, -U, nanoseconds
 test_io() {
+	if command -v editcap >/dev/null 2>&1; then
+		editcap -F pcapng "$tmp/c.pcap" "$tmp/c.pcapng"
+		d -r "$tmp/c.pcapng" -w "$tmp/ng.pcap" --payload=ip
+		check "-r a pcapng capture writes what the pcap gives" \
+			same "$tmp/all.pcap" "$tmp/ng.pcap"
+	else
+		echo "skip - editcap not found: no pcapng input"
+	fi
 	d -r "$tmp/c.pcap" -w "$tmp/c5.pcap" -c 5 --payload=ip
 	check "-c 5 writes 5" test "$(records "$tmp/c5.pcap")" = 5
 	cat "$tmp/c.pcap" | ${DECAP_WRAPPER:-} "$decap" -r - -w - --payload=ip 2>/dev/null >"$tmp/pipe.pcap"

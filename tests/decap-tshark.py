@@ -13,6 +13,9 @@ tshark saw for those ids, in the same order, with the same layers,
 addresses and lengths.  The mirror id is the low 30 bits of tshark's
 jmirror.mid (the corpus has MHV 0 throughout).
 
+DECAP_WRAPPER (e.g. valgrind ...) in the environment is put in front of
+DECAP.
+
 Prints "intercepts N, packets P, identical I" and the first differences;
 exits 1 on any difference; skips (exit 0, one line) without tshark.
 """
@@ -107,8 +110,9 @@ def main():
                         os.path.join(HERE, "gen-decap-corpus.py"),
                         "--count", str(COUNT), "--seed", str(SEED), corpus],
                        check=True)
-        run = subprocess.run([decap, "-r", corpus, "--split",
-                              os.path.join(outdir, "%m-%s.pcap")],
+        wrapper = os.environ.get("DECAP_WRAPPER", "").split()
+        run = subprocess.run(wrapper + [decap, "-r", corpus, "--split",
+                                        os.path.join(outdir, "%m-%s.pcap")],
                              capture_output=True, text=True)
         print(run.stderr, end="")
         if run.returncode != 0:

@@ -717,6 +717,32 @@ add_pkt(struct reasm *r, const struct pkt *p)
 	return reasm_add(r, p->b, p->len, 0, &out, &outlen);
 }
 
+/* A datagram larger than the whole budget is dropped (counted as
+ * evicted), never completed; a small one still completes after it. */
+static void
+test_too_big(int version)
+{
+	enum { BUDGET = 20000 };
+	struct dg big = make_dg(version, 30000, PLAIN, 96, 1480);
+	struct dg small = make_dg(version, 3000, PLAIN, 97, 1480);
+	size_t *idx = identity(big.n), i;
+	struct reasm *r = new_reasm(BUDGET, 0);
+	struct outcome o, after;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < big.n; i++)
+		feed_one(r, &big, &big.frags[i], i, 0, BUDGET, &o);
+	after = feed(r, &small, idx, small.n, 0);
+	report(o.complete == 0 && o.dropped > 0 && !o.over_budget &&
+	    reasm_stats(r)->evicted > 0 && completed_once(&after, small.n),
+	    "%s datagram larger than the budget: dropped, counted evicted",
+	    family(version));
+	reasm_free(r);
+	free(idx);
+	free_dg(&small);
+	free_dg(&big);
+}
+
 /* The largest datagram reassembles; a fragment reaching beyond 65535
  * bytes (IPv4 total length, IPv6 payload length) is invalid. */
 static void
@@ -865,14 +891,16 @@ test_headers(int version)
 static void
 test_atomic(int version)
 {
-	struct dg d = make_dg(version, 1000, HOPOPTS, 95, 1480);
-	struct reasm *r = new_reasm(0, 0);
+	struct dg d;
+	struct reasm *r;
 	const uint8_t *out = NULL;
 	size_t outlen = 0;
 	enum reasm_result res;
 
 	if (version == 4)
 		return;
+	d = make_dg(version, 1000, HOPOPTS, 95, 1480);
+	r = new_reasm(0, 0);
 	res = reasm_add(r, d.frags[0].b, d.frags[0].len, 0, &out, &outlen);
 	report(res == REASM_COMPLETE && outlen == d.len &&
 	    memcmp(out, d.b, d.len) == 0,
@@ -951,6 +979,7 @@ static const struct test tests[] = {
 	{ "missing-first", test_missing_first },
 	{ "timeout", test_timeout },
 	{ "eviction", test_eviction },
+	{ "too-big", test_too_big },
 	{ "beyond-65535", test_beyond_65535 },
 	{ "not-multiple-of-8", test_not_multiple_of_8 },
 	{ "inconsistent-last", test_inconsistent_last },
