@@ -1,15 +1,18 @@
 #!/bin/sh
 # run-bench.sh: what the jmirror printer costs tcpdump, and tcpdump against
-# tshark, on a generated capture.  Prints one table of figures and targets
-# and a summary line; exits non-zero if a check or a target failed.
+# tshark, on a generated capture; jmirror-decap's speed against a plain
+# tcpdump copy and against tshark, and its memory, also under a flood of
+# incomplete fragments.  Prints one table of figures and targets and a
+# summary line; exits non-zero if a check or a target failed.
 # Not part of make check: it takes a few minutes.
 
 usage() {
 	cat <<EOF
-usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] PATCHED_TCPDUMP STOCK_TCPDUMP [N]
+usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] PATCHED_TCPDUMP STOCK_TCPDUMP DECAP [N]
 
   PATCHED_TCPDUMP  tcpdump built with the jmirror printer
   STOCK_TCPDUMP    tcpdump built from the same source without it
+  DECAP            jmirror-decap
   N                packets in the capture (default 200000); the tshark
                    comparison also uses a capture of 10 * N packets.
                    Below 200000 tcpdump's RSS is not flat yet: it keeps
@@ -19,11 +22,17 @@ usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] PATCHED_TCPDUMP STOCK_TCPDUMP [
   -c CG_PACKETS    count instructions on the first CG_PACKETS packets
                    only (default 50000, or N if less); callgrind is
                    about 60 times slower than tcpdump
-  -r RUNS          timed runs per figure, the median is kept (default 3)
+  -r RUNS          timed runs per figure, the median is kept (default 3);
+                   tshark filtering the 10 * N capture runs once
 
 Needs python3, valgrind, tshark and GNU time as /usr/bin/time.
 EOF
 }
+
+# the flood of incomplete datagrams; decap's peak RSS targets, kB
+FLOOD=1000000
+DECAP_RSS_KB=16384
+FLOOD_RSS_KB=65536
 
 passed=0
 failed=0
@@ -77,10 +86,11 @@ parse_args() {
 		esac
 	done
 	shift $((OPTIND - 1))
-	test $# = 2 || test $# = 3 || { usage >&2; exit 2; }
+	test $# = 3 || test $# = 4 || { usage >&2; exit 2; }
 	patched=$(abspath "$1")
 	stock=$(abspath "$2")
-	n=${3:-200000}
+	decap=$(abspath "$3")
+	n=${4:-200000}
 	for v in "$n" "${cg_packets:-1}" "$runs"; do
 		case $v in ''|*[!0-9]*|0) die "not a positive count: '$v'" ;; esac
 	done
@@ -94,7 +104,7 @@ parse_args() {
 
 setup() {
 	here=$(cd "$(dirname "$0")" && pwd)
-	for t in "$patched" "$stock"; do
+	for t in "$patched" "$stock" "$decap"; do
 		test -x "$t" || die "not an executable: $t"
 	done
 	for t in python3 valgrind tshark awk; do
@@ -121,6 +131,7 @@ setup() {
 	raw=$work/raw-$n.pcap
 	jm_big=$work/jmirror-$big.pcap
 	raw_big=$work/raw-$big.pcap
+	flood=$work/flood-$FLOOD.pcap
 }
 
 gen_corpus() {
@@ -128,6 +139,7 @@ gen_corpus() {
 	start=$(date +%s)
 	python3 "$here/gen-bench-corpus.py" -n "$n" "$jm" "$raw" || exit 2
 	python3 "$here/gen-bench-corpus.py" -n "$big" "$jm_big" "$raw_big" || exit 2
+	python3 "$here/gen-frag-flood.py" -n "$FLOOD" "$flood" || exit 2
 	gen_seconds=$(($(date +%s) - start))
 }
 
@@ -229,11 +241,16 @@ report_instructions() {
 # wall seconds, CPU seconds and peak RSS (kB) of each run go to
 # $work/NAME.time
 timed() {
-	name=$1
-	shift
+	timed_n "$runs" "$@"
+}
+
+# timed_n RUNS NAME COMMAND...: the same, RUNS times
+timed_n() {
+	count=$1 name=$2
+	shift 2
 	: >"$work/$name.time"
 	i=0
-	while test $i -lt "$runs"; do
+	while test $i -lt "$count"; do
 		/usr/bin/time -f '%e %U %S %M' -o "$work/$name.run" "$@" \
 			>/dev/null 2>"$work/$name.err" || die "failed: $* (see $work/$name.err)"
 		awk '{ print $1, $2 + $3, $4 }' "$work/$name.run" >>"$work/$name.time"
@@ -296,6 +313,99 @@ report_times() {
 		"$(ratio "$(wall ts_small)" "$(wall td_notz)")" "" info
 }
 
+# first_mirror_id: the mirror id of the capture's first packet, the
+# intercept that the --mirror-id and tshark -Y runs select
+first_mirror_id() {
+	"$patched" -n -c 1 -r "$jm" 2>/dev/null |
+		sed -n 's/.*JMIRROR, mirror-id \([0-9]*\),.*/\1/p'
+}
+
+# time_decap: decap, the tcpdump copy and tshark -Y on both captures,
+# decap on the flood; each writes $work/NAME.out
+time_decap() {
+	mid=$(first_mirror_id)
+	test -n "$mid" || die "no mirror id in the first packet of $jm"
+	say "timing jmirror-decap, tcpdump -w and tshark -Y (mirror id $mid), $runs runs each"
+	start=$(date +%s)
+	for size in small big; do
+		input=$jm
+		test $size = big && input=$jm_big
+		timed "copy_$size" "$stock" -r "$input" -w "$work/copy_$size.out"
+		timed "decap_$size" "$decap" -r "$input" -w "$work/decap_$size.out"
+		timed "mid_$size" "$decap" -r "$input" -w "$work/mid_$size.out" \
+			--mirror-id="$mid"
+	done
+	timed tsmid_small tshark -r "$jm" -Y "jmirror.mid == $mid" \
+		-w "$work/tsmid_small.out"
+	timed_n 1 tsmid_big tshark -r "$jm_big" -Y "jmirror.mid == $mid" \
+		-w "$work/tsmid_big.out"
+	timed flood "$decap" -r "$flood" -w "$work/flood.out"
+	decap_seconds=$(($(date +%s) - start))
+}
+
+# packets FILE: how many packets the capture holds
+packets() {
+	"$stock" --count -r "$1" 2>/dev/null | sed -n 's/ packets$//p'
+}
+
+# report_decap_size LABEL SIZE BARE: decap's rows for one capture
+report_decap_size() {
+	label=$1 size=$2 bare=$3
+	if cmp -s "$work/decap_$size.out" "$bare"; then same=yes; else same=no; fi
+	row "decap, $label pkts: output = bare capture" "$same" "yes" \
+		"$(verdict "\"$same\" == \"yes\"")"
+	dm=$(packets "$work/mid_$size.out") tm=$(packets "$work/tsmid_$size.out")
+	row "  --mirror-id=N packets: decap / tshark -Y" "$dm / $tm" "equal, > 0" \
+		"$(verdict "\"$dm\" == \"$tm\" && $dm > 0")"
+	for what in decap mid; do
+		dw=$(wall "${what}_$size") cw=$(wall "copy_$size")
+		title="speed, $label pkts: decap s / tcpdump -w s"
+		test $what = mid && title="  decap --mirror-id=N s / tcpdump -w s"
+		row "$title" "$(ratio "$dw" "$cw")" "<= 2x" "$(verdict "$dw <= 2 * $cw")"
+		row "  (CPU time, user + sys; note 3)" \
+			"$(ratio "$(cpu "${what}_$size")" "$(cpu "copy_$size")")" "" info
+	done
+	tw=$(wall "tsmid_$size") dw=$(wall "mid_$size")
+	row "  tshark -Y s / decap --mirror-id=N s" "$(ratio "$tw" "$dw")" ">= 15x" \
+		"$(verdict "$tw >= 15 * ($dw > 0.01 ? $dw : 0.01)")"
+	row "  (CPU time, user + sys; note 3)" \
+		"$(ratio "$(cpu "tsmid_$size")" "$(cpu "mid_$size")")" "" info
+}
+
+# report_flood: decap's memory and counts under the flood
+report_flood() {
+	kb=$(rss flood)
+	row "decap peak RSS, flood of $FLOOD datagrams" \
+		"$(calc '%d kB = %.1f MiB' "$kb, $kb / 1024")" "<= 64 MiB" \
+		"$(verdict "$kb <= $FLOOD_RSS_KB")"
+	# fragments, reassembled, incomplete at the end, timed out, evicted
+	# shellcheck disable=SC2046
+	set -- $(sed -n 's/.*fragments: \([0-9]*\) reassembled into \([0-9]*\) datagrams; \([0-9]*\) incomplete, [0-9]* overlapping, \([0-9]*\) timed out, \([0-9]*\) evicted,.*/\1 \2 \3 \4 \5/p' "$work/flood.err")
+	test $# = 5 || die "no fragment counts in decap's summary: see $work/flood.err"
+	written=$(sed -n 's/^[^:]*: \([0-9]*\) written.*/\1/p' "$work/flood.err")
+	bytes=$(wc -c <"$work/flood.out")
+	row "  incomplete + timed out + evicted" \
+		"$3 + $4 + $5 = $(($3 + $4 + $5))" "$FLOOD" \
+		"$(verdict "$1 == $FLOOD && $2 == 0 && $3 + $4 + $5 == $FLOOD")"
+	row "  written (summary; output file bytes)" \
+		"${written:-?} ($bytes bytes)" "0 (24 bytes)" \
+		"$(verdict "\"$written\" == \"0\" && $bytes == 24")"
+	row "  (time: wall s, CPU s)" "$(wall flood), $(cpu flood)" "" info
+}
+
+report_decap() {
+	report_decap_size "$n" small "$raw"
+	report_decap_size "$big" big "$raw_big"
+	small=$(rss decap_small) large=$(rss decap_big) mlarge=$(rss mid_big)
+	test "$mlarge" -gt "$large" && large=$mlarge
+	row "decap peak RSS, $n -> $big pkts" \
+		"$(calc '%d -> %d kB = %.1f MiB' "$small, $large, $large / 1024")" \
+		"<= 16 MiB" "$(verdict "$large <= $DECAP_RSS_KB")"
+	report_flood
+	# the copies are large and checked: keep only the small outputs
+	rm -f "$work"/copy_*.out "$work"/decap_*.out
+}
+
 print_table() {
 	printf '%-46s %-30s %-15s %s\n' figure measured target result
 	printf '%s' "$rows"
@@ -320,13 +430,23 @@ note 1: C - R also counts what every printed packet costs (time stamp,
 note 2: with TZ unset, glibc stats /etc/localtime for each time stamp.
 note 3: wall times suffer when other jobs share the machine; CPU times
   suffer less.
+decap:   DECAP -r JM -w OUT, and with --mirror-id=N; tcpdump -w: STOCK
+  -r JM -w OUT; tshark -Y: tshark -r JM -Y 'jmirror.mid == N' -w OUT,
+  1 run at $big packets.  N = $mid, the first packet's mirror id.
+  output = bare capture: decap's OUT and RAW are the same bytes.
+  Peak RSS at $big packets: the larger of the two decap runs.
+flood:   DECAP -r FLOOD -w OUT, with its default --reasm-budget and
+  --reasm-timeout; FLOOD: gen-frag-flood.py -n $FLOOD (first fragments
+  only, each of a datagram of its own, 1 us apart).
+DECAP: $decap    STOCK: $stock
 
 tcpdump:  patched: $("$patched" --version 2>&1 | head -n 1), $("$patched" --version 2>&1 | sed -n 2p)
           stock:   $("$stock" --version 2>&1 | head -n 1), $("$stock" --version 2>&1 | sed -n 2p)
 tshark:   $(tshark --version 2>/dev/null | head -n 1)
+decap:    $("$decap" --version 2>&1 | head -n 1)
 compiler: $(cc --version 2>/dev/null | head -n 1)
 machine:  $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds
+seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds, decap $decap_seconds
 EOF
 	test -n "$workdir" && echo "profile:  callgrind_annotate $work/callgrind.A.out"
 	echo "$passed passed, $failed failed"
@@ -342,6 +462,8 @@ main() {
 	report_instructions
 	time_runs
 	report_times
+	time_decap
+	report_decap
 	print_table
 	test "$failed" -eq 0
 }
