@@ -330,7 +330,9 @@ time_decap() {
 	for size in small big; do
 		input=$jm
 		test $size = big && input=$jm_big
-		timed "copy_$size" "$stock" -r "$input" -w "$work/copy_$size.out"
+		# -Z root: as root, a tcpdump built to drop root would open the
+		# output file as that user
+		timed "copy_$size" "$stock" -Z root -r "$input" -w "$work/copy_$size.out"
 		timed "decap_$size" "$decap" -r "$input" -w "$work/decap_$size.out"
 		timed "mid_$size" "$decap" -r "$input" -w "$work/mid_$size.out" \
 			--mirror-id="$mid"

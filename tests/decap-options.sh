@@ -149,7 +149,7 @@ test_ids() {
 test_filter() {
 	for expr in 'icmp or icmp6' 'ip6 and tcp' 'udp and not ip6'; do
 		d -r "$tmp/c.pcap" -w "$tmp/f.pcap" --payload=ip $expr || true
-		"$tcpdump" -r "$tmp/all.pcap" -w "$tmp/ref.pcap" $expr 2>/dev/null
+		"$tcpdump" -r "$tmp/all.pcap" -w - $expr >"$tmp/ref.pcap" 2>/dev/null
 		n=$(records "$tmp/f.pcap")
 		check "EXPRESSION '$expr' ($n packets) agrees with $tcpdump" \
 			same "$tmp/ref.pcap" "$tmp/f.pcap"
