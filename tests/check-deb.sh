@@ -3,8 +3,10 @@
 # the build log shows tcpdump's test suite with every jmirror test passed
 # and none failed; lintian finds no error; the packaged tcpdump decodes
 # jmirror, its man page has --jmirror-port, Debian's AppArmor profile and
-# hardening are there; and, with Debian's tcpdump installed, dpkg and apt
-# would take the package as an upgrade (nothing is installed).
+# hardening are there; the jmirror-tools package's jmirror-decap takes the
+# mirror off tests/jmirror-ipv4.pcap, with its man page and hardening;
+# and, with Debian's tcpdump installed, dpkg and apt would take the
+# package as an upgrade (nothing is installed).
 set -euo pipefail
 
 workdir=$1
@@ -100,6 +102,39 @@ packaged_tcpdump() {
 	rm -rf "$tmp"
 }
 
+# packaged_decap: jmirror-tools, unpacked in a temporary directory: its
+# jmirror-decap writes the 3 packets of tests/jmirror-ipv4.pcap as raw IP
+packaged_decap() {
+	local tools tmp got
+	tools=$(ls "$workdir"/jmirror-tools_"${version#*:}"_*.deb 2>/dev/null || true)
+	if test -z "$tools"; then
+		bad "no jmirror-tools_${version#*:}_*.deb in $workdir"
+		return
+	fi
+	ok "$(basename "$tools"), $(stat -c %s "$tools") bytes"
+	tmp=$(mktemp -d)
+	dpkg-deb -x "$tools" "$tmp"
+	"$tmp/usr/bin/jmirror-decap" -r "$srcdir/tests/jmirror-ipv4.pcap" \
+		-w "$tmp/out.pcap" 2>/dev/null || true
+	got=$(python3 "$srcdir/tests/pcap-compare.py" --info "$tmp/out.pcap" 2>/dev/null || true)
+	if test "$(echo "$got" | cut -d' ' -f2-)" = "101 3"; then
+		ok "usr/bin/jmirror-decap writes the 3 packets of tests/jmirror-ipv4.pcap as raw IP"
+	else
+		bad "usr/bin/jmirror-decap on tests/jmirror-ipv4.pcap wrote: ${got:-nothing}"
+	fi
+	if test -f "$tmp/usr/share/man/man1/jmirror-decap.1.gz"; then
+		ok "man page usr/share/man/man1/jmirror-decap.1.gz is packaged"
+	else
+		bad "no jmirror-decap man page in jmirror-tools"
+	fi
+	if readelf -d "$tmp/usr/bin/jmirror-decap" | grep -q 'BIND_NOW'; then
+		ok "usr/bin/jmirror-decap is built with Debian's hardening (BIND_NOW)"
+	else
+		bad "usr/bin/jmirror-decap lacks BIND_NOW"
+	fi
+	rm -rf "$tmp"
+}
+
 # versions: the package sorts above the Debian revision it is built from
 # and below Debian's next update of it (a stable update, +debNNu1, or a
 # binNMU, +b1), and a rebuild of that update sorts above both
@@ -158,6 +193,7 @@ find_package
 build_log
 lintian_clean
 packaged_tcpdump
+packaged_decap
 versions
 upgrade
 exit $fail
