@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jmirror-be.h"
 #include "jmirror-reasm.h"
 
 #define MS		1000000ull
@@ -69,19 +70,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint32_t
-get_be16(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-static void
-put_be16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static void
 check(int ok)
 {
@@ -99,9 +87,9 @@ build_ipv4(uint8_t *pkt, const uint8_t *f, const uint8_t *d, size_t n)
 		n = 65535 - hlen;
 	memset(pkt, 0, hlen);
 	pkt[0] = (uint8_t)(0x40 | hlen / 4);
-	put_be16(pkt + 2, hlen + n);
+	jp_put_be16(pkt + 2, hlen + n);
 	pkt[5] = f[0];
-	put_be16(pkt + 6, get_be16(f + 1) & 0x3fff);
+	jp_put_be16(pkt + 6, jp_get_be16(f + 1) & 0x3fff);
 	pkt[8] = 64;
 	pkt[9] = 17;
 	pkt[12] = 10;
@@ -136,7 +124,7 @@ build_ipv6(uint8_t *pkt, const uint8_t *f, const uint8_t *d, size_t n)
 	memcpy(pkt + at + 2, f + 1, 2);
 	pkt[at + 7] = f[0];
 	memcpy(pkt + at + 8, d, n);
-	put_be16(pkt + 4, at - 40 + 8 + n);
+	jp_put_be16(pkt + 4, at - 40 + 8 + n);
 	return at + 8 + n;
 }
 
@@ -147,7 +135,7 @@ ipv4_sum(const uint8_t *ip, size_t hlen)
 	size_t i;
 
 	for (i = 0; i < hlen; i += 2)
-		sum += get_be16(ip + i);
+		sum += jp_get_be16(ip + i);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return sum;
@@ -160,13 +148,13 @@ check_datagram(const uint8_t *out, size_t outlen)
 {
 	check(outlen >= 20 && outlen <= 65535 + 40);
 	if (out[0] >> 4 == 4) {
-		check(get_be16(out + 2) == outlen);
-		check((get_be16(out + 6) & 0x3fff) == 0);
+		check(jp_get_be16(out + 2) == outlen);
+		check((jp_get_be16(out + 6) & 0x3fff) == 0);
 		check((size_t)(out[0] & 0x0f) * 4 <= outlen);
 		check(ipv4_sum(out, (size_t)(out[0] & 0x0f) * 4) == 0xffff);
 	} else {
 		check(out[0] >> 4 == 6 && outlen >= 40);
-		check(40 + get_be16(out + 4) == outlen);
+		check(40 + jp_get_be16(out + 4) == outlen);
 	}
 }
 
@@ -202,10 +190,10 @@ build_nth(uint8_t *pkt, const uint8_t *g, const uint8_t *d, size_t n,
 	f[0] = g[1];
 	f[3] = off == 0 && (g[0] & DG_HEADERS) ? 1 : 0;
 	if (g[0] & DG_IPV6) {
-		put_be16(f + 1, off | (more ? 1 : 0));
+		jp_put_be16(f + 1, off | (more ? 1 : 0));
 		return build_ipv6(pkt, f, d + off, c);
 	}
-	put_be16(f + 1, off / 8 | (more ? 0x2000 : 0));
+	jp_put_be16(f + 1, off / 8 | (more ? 0x2000 : 0));
 	return build_ipv4(pkt, f, d + off, c);
 }
 
@@ -289,7 +277,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ts += (uint64_t)(data[0] >> 2) * 50 * MS;
 		if (data[0] >> 2 == TIME_EXPIRE)
 			reasm_expire(r, ts);
-		n = get_be16(data + 1);
+		n = jp_get_be16(data + 1);
 		if (n > size - 3)
 			n = size - 3;
 		feed(r, lim.max_bytes, kind, data + 3, n, ts, pkt);

@@ -51,39 +51,6 @@
 #define PCAP_MAGIC_NANO_BE_BYTE0	0xa1
 #define PCAP_MAGIC_NANO_LE_BYTE0	0x4d
 
-unsigned
-jp_get_be16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-uint32_t
-jp_get_be32(const uint8_t *p)
-{
-	return (uint32_t)jp_get_be16(p) << 16 | jp_get_be16(p + 2);
-}
-
-uint32_t
-jp_get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[1] << 8 | p[0];
-}
-
-void
-jp_put_be16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-void
-jp_put_be32(uint8_t *p, uint32_t v)
-{
-	jp_put_be16(p, v >> 16);
-	jp_put_be16(p + 2, v & 0xffff);
-}
-
 /* ---- the link layer ---- */
 
 static int

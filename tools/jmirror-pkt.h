@@ -30,12 +30,8 @@
 
 #include <pcap/pcap.h>
 
-/* big-endian (network order) and little-endian fields */
-unsigned jp_get_be16(const uint8_t *p);
-uint32_t jp_get_be32(const uint8_t *p);
-uint32_t jp_get_le32(const uint8_t *p);
-void jp_put_be16(uint8_t *p, unsigned v);
-void jp_put_be32(uint8_t *p, uint32_t v);
+#include "jmirror-be.h"
+
 
 /* what a link-layer header says follows it */
 #define JP_CARRIES_NOT_IP	0

@@ -83,6 +83,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jmirror-be.h"
 #include "jmirror-reasm.h"
 
 #define IP_MAXPACKET		65535
@@ -163,26 +164,6 @@ struct reasm {
 enum parse_result { PARSE_NOT_FRAGMENT, PARSE_BAD, PARSE_FRAGMENT };
 enum fit { FIT_NEW, FIT_DUPLICATE, FIT_OVERLAP, FIT_INCONSISTENT };
 
-static uint32_t
-get_be16(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t
-get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put_be16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /* What malloc takes for n bytes: a word of bookkeeping, 16-byte rounding. */
 static size_t
 alloc_cost(size_t n)
@@ -217,14 +198,14 @@ parse_ipv4(const uint8_t *ip, size_t len, struct piece *p)
 
 	if (len < IPV4_HDR_MIN)
 		return PARSE_NOT_FRAGMENT;
-	frag = get_be16(ip + 6);
+	frag = jp_get_be16(ip + 6);
 	if ((frag & (IPV4_MF | IPV4_OFFSET_MASK)) == 0)
 		return PARSE_NOT_FRAGMENT;
 	hlen = (size_t)(ip[0] & 0x0f) * 4;
-	total = get_be16(ip + 2);
+	total = jp_get_be16(ip + 2);
 	if (hlen < IPV4_HDR_MIN || hlen > total || total > len)
 		return PARSE_BAD;
-	make_key(p->key, 4, ip[9], get_be16(ip + 4), ip + 12, ip + 16, 4);
+	make_key(p->key, 4, ip[9], jp_get_be16(ip + 4), ip + 12, ip + 16, 4);
 	p->version = 4;
 	p->hdr = ip;
 	p->hdrlen = hlen;
@@ -250,7 +231,7 @@ parse_ipv6(const uint8_t *ip, size_t len, struct piece *p)
 
 	if (len < IPV6_HDR_LEN)
 		return PARSE_NOT_FRAGMENT;
-	end = IPV6_HDR_LEN + get_be16(ip + 4);
+	end = IPV6_HDR_LEN + jp_get_be16(ip + 4);
 	bound = end < len ? end : len;
 	while (is_unfragmentable(ip[nh_at])) {
 		if (at + 2 > bound || at + ((size_t)ip[at + 1] + 1) * 8 > bound)
@@ -262,8 +243,8 @@ parse_ipv6(const uint8_t *ip, size_t len, struct piece *p)
 		return PARSE_NOT_FRAGMENT;
 	if (at + IPV6_FRAG_HDR_LEN > bound || end > len)
 		return PARSE_BAD;
-	fo = get_be16(ip + at + 2);
-	make_key(p->key, 6, 0, get_be32(ip + at + 4), ip + 8, ip + 24, 16);
+	fo = jp_get_be16(ip + at + 2);
+	make_key(p->key, 6, 0, jp_get_be32(ip + at + 4), ip + 8, ip + 24, 16);
 	p->version = 6;
 	p->hdr = ip;
 	p->hdrlen = at;
@@ -562,10 +543,10 @@ put_ipv4_checksum(uint8_t *ip, size_t hlen)
 
 	ip[10] = ip[11] = 0;
 	for (i = 0; i < hlen; i += 2)
-		sum += get_be16(ip + i);
+		sum += jp_get_be16(ip + i);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	put_be16(ip + 10, ~sum & 0xffff);
+	jp_put_be16(ip + 10, ~sum & 0xffff);
 }
 
 /* Clear the fragment fields of a header copied from the first fragment. */
@@ -574,13 +555,13 @@ fix_header(uint8_t *out, size_t total, int version, size_t hdrlen,
     size_t nh_at, uint8_t nh)
 {
 	if (version == 4) {
-		put_be16(out + 2, (uint32_t)total);
-		put_be16(out + 6,
-		    get_be16(out + 6) & ~(uint32_t)(IPV4_MF | IPV4_OFFSET_MASK));
+		jp_put_be16(out + 2, (uint32_t)total);
+		jp_put_be16(out + 6,
+		    jp_get_be16(out + 6) & ~(uint32_t)(IPV4_MF | IPV4_OFFSET_MASK));
 		put_ipv4_checksum(out, hdrlen);
 	} else {
 		out[nh_at] = nh;
-		put_be16(out + 4, (uint32_t)(total - IPV6_HDR_LEN));
+		jp_put_be16(out + 4, (uint32_t)(total - IPV6_HDR_LEN));
 	}
 }
 
