@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jmirror-be.h"
 #include "jmirror-reasm.h"
 
 #define SEC		1000000000ull
@@ -124,20 +125,6 @@ next_random(uint64_t *state)
 	return x;
 }
 
-static void
-put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
 /* The IPv4 header checksum, computed independently of the reassembler. */
 static unsigned
 ipv4_sum(const uint8_t *ip, size_t hlen)
@@ -156,7 +143,7 @@ static void
 set_ipv4_checksum(uint8_t *ip, size_t hlen)
 {
 	ip[10] = ip[11] = 0;
-	put16(ip + 10, ~ipv4_sum(ip, hlen) & 0xffff);
+	jp_put_be16(ip + 10, ~ipv4_sum(ip, hlen) & 0xffff);
 }
 
 static void
@@ -179,17 +166,17 @@ build_ipv4(uint8_t *b, size_t payload, enum variant v, uint32_t id,
 
 	memset(b, 0, hlen);
 	b[0] = (uint8_t)(0x40 | hlen / 4);
-	put16(b + 2, hlen + payload);
-	put16(b + 4, id & 0xffff);
+	jp_put_be16(b + 2, hlen + payload);
+	jp_put_be16(b + 4, id & 0xffff);
 	b[8] = 64;
 	b[9] = NH_UDP;
-	put32(b + 12, src);
-	put32(b + 16, 0xc0000201);
+	jp_put_be32(b + 12, src);
+	jp_put_be32(b + 16, 0xc0000201);
 	if (v == OPTIONS) {
 		b[20] = 7;		/* record route, 11 bytes, 2 slots */
 		b[21] = 11;
 		b[22] = 4;
-		put32(b + 23, 0x0a000001);
+		jp_put_be32(b + 23, 0x0a000001);
 	}
 	fill_random(b + hlen, payload, id ^ src);
 	set_ipv4_checksum(b, hlen);
@@ -212,7 +199,7 @@ build_ipv6(uint8_t *b, size_t payload, enum variant v, uint32_t id,
 	b[7] = 64;
 	b[8] = 0x20;
 	b[9] = 0x01;
-	put32(b + 20, id);
+	jp_put_be32(b + 20, id);
 	b[24] = 0x20;
 	b[25] = 0x01;
 	b[39] = 2;
@@ -235,7 +222,7 @@ build_ipv6(uint8_t *b, size_t payload, enum variant v, uint32_t id,
 	}
 	*unfrag = at;
 	fill_random(b + at, payload, id);
-	put16(b + 4, at - 40 + payload);
+	jp_put_be16(b + 4, at - 40 + payload);
 	return at + payload;
 }
 
@@ -257,8 +244,8 @@ fragment_ipv4(const uint8_t *dg, size_t len, size_t chunk, struct pkt *out)
 		b[0] = (uint8_t)(0x40 | h / 4);
 		if (off != 0)
 			b[8] = 7;
-		put16(b + 2, h + c);
-		put16(b + 6, off / 8 | (off + c < plen ? IPV4_MF : 0));
+		jp_put_be16(b + 2, h + c);
+		jp_put_be16(b + 6, off / 8 | (off + c < plen ? IPV4_MF : 0));
 		set_ipv4_checksum(b, h);
 		memcpy(b + h, dg + hlen + off, c);
 		out[n].b = b;
@@ -283,11 +270,11 @@ fragment_ipv6(const uint8_t *dg, size_t len, size_t unfrag, size_t nh_at,
 		if (off != 0)
 			b[7] = 7;
 		b[nh_at] = NH_FRAGMENT;
-		put16(b + 4, unfrag - 40 + 8 + c);
+		jp_put_be16(b + 4, unfrag - 40 + 8 + c);
 		b[unfrag] = dg[nh_at];
 		b[unfrag + 1] = 0;
-		put16(b + unfrag + 2, off | (off + c < plen ? IPV6_M : 0));
-		put32(b + unfrag + 4, id);
+		jp_put_be16(b + unfrag + 2, off | (off + c < plen ? IPV6_M : 0));
+		jp_put_be32(b + unfrag + 4, id);
 		memcpy(b + unfrag + 8, dg + unfrag + off, c);
 		out[n].b = b;
 		out[n++].len = unfrag + 8 + c;
@@ -690,10 +677,10 @@ static void
 set_fragment_field(int version, struct pkt *p, size_t off, int more)
 {
 	if (version == 4) {
-		put16(p->b + 6, off / 8 | (more ? IPV4_MF : 0));
+		jp_put_be16(p->b + 6, off / 8 | (more ? IPV4_MF : 0));
 		set_ipv4_checksum(p->b, (size_t)(p->b[0] & 0x0f) * 4);
 	} else {
-		put16(p->b + 40 + 2, off | (more ? IPV6_M : 0));
+		jp_put_be16(p->b + 40 + 2, off | (more ? IPV6_M : 0));
 	}
 }
 
@@ -702,7 +689,7 @@ static void
 shorten(int version, struct pkt *p, size_t cut)
 {
 	p->len -= cut;
-	put16(p->b + (version == 4 ? 2 : 4),
+	jp_put_be16(p->b + (version == 4 ? 2 : 4),
 	    version == 4 ? p->len : p->len - 40);
 	if (version == 4)
 		set_ipv4_checksum(p->b, (size_t)(p->b[0] & 0x0f) * 4);
@@ -857,12 +844,12 @@ test_bad_header(int version)
 		p->b[0] = 0x44;			/* header shorter than 20 */
 		a = add_pkt(r, p);
 		p->b[0] = 0x45;
-		put16(p->b + 2, p->len + 1);	/* longer than captured */
+		jp_put_be16(p->b + 2, p->len + 1);	/* longer than captured */
 		b = add_pkt(r, p);
 	} else {
-		put16(p->b + 4, 4);		/* ends inside the fragment header */
+		jp_put_be16(p->b + 4, 4);		/* ends inside the fragment header */
 		a = add_pkt(r, p);
-		put16(p->b + 4, p->len - 40 + 1);
+		jp_put_be16(p->b + 4, p->len - 40 + 1);
 		b = add_pkt(r, p);
 	}
 	report(a == REASM_DROPPED && b == REASM_DROPPED &&
@@ -914,10 +901,10 @@ static void
 set_key(int version, struct pkt *p, uint32_t i)
 {
 	if (version == 4) {
-		put16(p->b + 4, i & 0xffff);
-		put32(p->b + 12, 0x0a000000 | i >> 16);
+		jp_put_be16(p->b + 4, i & 0xffff);
+		jp_put_be32(p->b + 12, 0x0a000000 | i >> 16);
 	} else {
-		put32(p->b + 40 + 4, i);
+		jp_put_be32(p->b + 40 + 4, i);
 	}
 }
 
