@@ -46,6 +46,10 @@
 #define DECAP_BUCKETS		1024
 /* not-representable packets named in the summary (the rest: "other") */
 #define DECAP_MAX_REASONS	16
+/* UDP ports tallied for datagrams that parse as jmirror (the first met) */
+#define DECAP_MAX_LOOKALIKES	16
+/* the capture filter of -i and --print-filter, at the most */
+#define DECAP_FILTER_MAX	512
 
 /* exit statuses, tcpdump's convention */
 #define DECAP_EXIT_OK		0
@@ -80,6 +84,12 @@ struct reason {
 	unsigned long count;
 };
 
+/* datagrams to a UDP port not taken as jmirror that parse as jmirror */
+struct lookalike {
+	unsigned port;
+	unsigned long count;
+};
+
 struct output;
 
 struct decap {
@@ -101,6 +111,8 @@ struct decap {
 	struct counts counts;
 	struct reason reasons[DECAP_MAX_REASONS];
 	unsigned nreasons;
+	struct lookalike lookalikes[DECAP_MAX_LOOKALIKES];
+	unsigned nlookalikes;
 	struct output *first, *last;	/* every output, oldest first */
 	struct output *buckets[DECAP_BUCKETS];	/* outputs by path */
 	struct output *lru_head;	/* open outputs, most recent first */
@@ -120,6 +132,7 @@ void decap_packet(struct decap *d, const struct pcap_pkthdr *h,
 void decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
 		       const uint8_t *p, unsigned caplen, unsigned len);
 int decap_done(const struct decap *d);
+void decap_capture_filter(const struct decap *d, char *buf, size_t size);
 uint64_t decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h);
 
 /* decap-output.c */

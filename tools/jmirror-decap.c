@@ -58,6 +58,7 @@ usage(FILE *f)
 "                     [--jmirror-port=P[,P...] | -T]\n"
 "                     [--mirror-id=LIST] [--session-id=LIST]\n"
 "                     [--payload=auto|ip|ppp] [EXPRESSION]\n"
+"       %s --print-filter [--jmirror-port=P[,P...] | -T]\n"
 "Take the Juniper packet mirror (jmirror) encapsulation off: write the\n"
 "mirrored packets as a pcap, raw IP (link type 101) or PPP (9).\n"
 "\n"
@@ -74,6 +75,8 @@ usage(FILE *f)
 "      --jmirror-port=P[,P...]  the jmirror UDP ports, at most %d, or 0\n"
 "                      for none (default %d)\n"
 "  -T                  every UDP datagram at the outermost layer is jmirror\n"
+"      --print-filter  print the capture filter that keeps every packet\n"
+"                      decap can use (what -i captures) and exit\n"
 "      --mirror-id=LIST, --session-id=LIST  only these ids: N and N-M,\n"
 "                      comma-separated (768,770-775)\n"
 "      --payload=auto|ip|ppp  output link type: of the first packet of\n"
@@ -87,7 +90,7 @@ usage(FILE *f)
 "\n"
 "EXPRESSION is a pcap filter for the mirrored packet, as written.\n"
 "Exit status: 0 done, 1 error.\n",
-		prog, JMIRROR_MAX_PORTS, JMIRROR_DEFAULT_PORT,
+		prog, prog, JMIRROR_MAX_PORTS, JMIRROR_DEFAULT_PORT,
 		REASM_DEFAULT_MAX_BYTES >> 20,
 		(unsigned long long)(REASM_DEFAULT_TIMEOUT_NS / 1000000000u));
 }
@@ -270,33 +273,10 @@ open_file(struct decap *d, const char *path)
 	return p;
 }
 
-/* the capture filter of -i: the jmirror ports (or all UDP) and fragments */
-static void
-live_filter(const struct decap *d, char *buf, size_t size)
-{
-	static const char frags[] =
-		"(ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)";
-	size_t n = 0;
-	unsigned i;
-
-	if (d->any_udp) {
-		snprintf(buf, size, "udp or %s", frags);
-		return;
-	}
-	buf[0] = '\0';
-	for (i = 0; i < d->ports.n; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%sudp port %u",
-				      i == 0 ? "(" : " or ", d->ports.port[i]);
-	if (d->ports.n == 0)
-		snprintf(buf, size, "%s", frags);
-	else
-		snprintf(buf + n, size - n, ") or %s", frags);
-}
-
 static pcap_t *
 open_live(struct decap *d, const char *iface)
 {
-	char errbuf[PCAP_ERRBUF_SIZE], filter[512];
+	char errbuf[PCAP_ERRBUF_SIZE], filter[DECAP_FILTER_MAX];
 	struct bpf_program code;
 	pcap_t *p = pcap_create(iface, errbuf);
 	int r;
@@ -314,7 +294,7 @@ open_live(struct decap *d, const char *iface)
 	if (r > 0)
 		fprintf(stderr, "%s: %s: %s\n", prog, iface, pcap_geterr(p));
 	d->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	live_filter(d, filter, sizeof(filter));
+	decap_capture_filter(d, filter, sizeof(filter));
 	if (pcap_compile(p, &code, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
 	    pcap_setfilter(p, &code) != 0)
 		die("%s: cannot set the capture filter: %s", iface,
@@ -466,6 +446,55 @@ run_socket(struct decap *d, int s, const char *name)
 
 /* ---- the summary ---- */
 
+/* the ports in use, as the summary names them */
+static void
+print_ports(const struct jp_ports *ports)
+{
+	unsigned i;
+
+	if (ports->n == 0)
+		fprintf(stderr, "any port (--jmirror-port=0)");
+	else
+		fprintf(stderr, "port%s ", ports->n > 1 ? "s" : "");
+	for (i = 0; i < ports->n; i++)
+		fprintf(stderr, "%s%u", i == 0 ? "" : ",", ports->port[i]);
+}
+
+/*
+ * No jmirror found: the UDP ports whose datagrams parse as jmirror, the
+ * most datagrams first, as many as --jmirror-port takes.
+ */
+static void
+port_hint(const struct decap *d)
+{
+	struct lookalike top[DECAP_MAX_LOOKALIKES], t;
+	unsigned i, j, n = d->nlookalikes;
+
+	if (d->counts.jmirror != 0 || n == 0)
+		return;
+	memcpy(top, d->lookalikes, n * sizeof(top[0]));
+	for (i = 1; i < n; i++) {
+		for (j = i; j > 0 && top[j].count > top[j - 1].count; j--) {
+			t = top[j];
+			top[j] = top[j - 1];
+			top[j - 1] = t;
+		}
+	}
+	if (n > JMIRROR_MAX_PORTS)
+		n = JMIRROR_MAX_PORTS;
+	fprintf(stderr, "%s: no jmirror on ", prog);
+	print_ports(&d->ports);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s port %u carries %lu datagram%s",
+			i == 0 ? ";" : ",", top[i].port, top[i].count,
+			top[i].count == 1 ? "" : "s");
+	fprintf(stderr, " that parse%s as jmirror: try --jmirror-port=",
+		top[n - 1].count == 1 ? "s" : "");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%u", i == 0 ? "" : ",", top[i].port);
+	fputc('\n', stderr);
+}
+
 static void
 summary(const struct decap *d)
 {
@@ -475,6 +504,7 @@ summary(const struct decap *d)
 
 	fprintf(stderr, "%s: %lu packets read, %lu jmirror datagrams\n",
 		prog, c->read, c->jmirror);
+	port_hint(d);
 	decap_print_outputs(d, stderr, prog);
 	fprintf(stderr, "%s: fragments: %lu reassembled into %lu datagrams; "
 		"%lu incomplete, %lu overlapping, %lu timed out, %lu evicted, "
@@ -498,13 +528,14 @@ summary(const struct decap *d)
 
 enum {
 	OPT_LISTEN = 256, OPT_SPLIT, OPT_PORT, OPT_MIRROR_ID, OPT_SESSION_ID,
-	OPT_PAYLOAD, OPT_BUDGET, OPT_TIMEOUT, OPT_VERSION
+	OPT_PAYLOAD, OPT_BUDGET, OPT_TIMEOUT, OPT_VERSION, OPT_PRINT_FILTER
 };
 
 struct settings {
 	const char *file, *iface, *listen;
 	char *expression;
 	struct reasm_limits limits;
+	int print_filter;
 };
 
 static void
@@ -521,6 +552,7 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 		{ "reasm-timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "print-filter", no_argument, NULL, OPT_PRINT_FILTER },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt;
@@ -557,6 +589,7 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 				  &d->session_ids);
 			break;
 		case OPT_PAYLOAD: parse_payload(optarg, &d->payload); break;
+		case OPT_PRINT_FILTER: s->print_filter = 1; break;
 		case OPT_BUDGET:
 			s->limits.max_bytes = parse_bytes(optarg);
 			break;
@@ -581,6 +614,17 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 	}
 	s->expression = join_args(argv + optind);
 	d->filter_text = s->expression;
+}
+
+/* --print-filter: the capture filter of -i, for tcpdump and the like */
+static void
+print_filter(const struct decap *d)
+{
+	char filter[DECAP_FILTER_MAX];
+
+	decap_capture_filter(d, filter, sizeof(filter));
+	if (printf("%s\n", filter) < 0 || fflush(stdout) != 0)
+		die("standard output: %s", strerror(errno));
 }
 
 /* exactly one input and one output, and a terminal is no output */
@@ -618,7 +662,7 @@ main(int argc, char **argv)
 	static struct decap d;
 	struct settings s = { NULL, NULL, NULL, NULL,
 			      { REASM_DEFAULT_MAX_BYTES,
-				REASM_DEFAULT_TIMEOUT_NS } };
+				REASM_DEFAULT_TIMEOUT_NS }, 0 };
 	pcap_t *p = NULL;
 	int status = DECAP_EXIT_OK, sock = -1;
 
@@ -626,6 +670,10 @@ main(int argc, char **argv)
 	d.ports.port[0] = JMIRROR_DEFAULT_PORT;
 	d.max_open = max_open_files();
 	parse_options(argc, argv, &d, &s);
+	if (s.print_filter) {
+		print_filter(&d);
+		return DECAP_EXIT_OK;
+	}
 	check_options(&d, &s);
 	if (decap_compile_filter(&d) != 0)
 		die("%s", d.errmsg);
