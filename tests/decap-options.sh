@@ -220,7 +220,7 @@ test_io() {
 		check "-r a pcapng capture writes what the pcap gives" \
 			same "$tmp/all.pcap" "$tmp/ng.pcap"
 	else
-		echo "skip - editcap not found: no pcapng input"
+		echo "skip - editcap not found: no pcapng written by Wireshark (generated ones are read)"
 	fi
 	d -r "$tmp/c.pcap" -w "$tmp/c5.pcap" -c 5 --payload=ip
 	check "-c 5 writes 5" test "$(records "$tmp/c5.pcap")" = 5
@@ -338,8 +338,8 @@ kept() {
 }
 
 # precision: every input's time stamps kept as they are, in its own
-# precision: pcapng at if_tsresol 9 in nanoseconds, at 6 (the default)
-# in microseconds, big-endian pcap too
+# precision: pcapng at if_tsresol 9, 10 or 2^-20 s in nanoseconds, at 6
+# (the default) or 3 in microseconds, either byte order; big-endian pcap
 test_precision() {
 	d -r "$tmp/n.pcap" -w "$tmp/n-ref.pcap" --payload=ip
 	kept "pcapng, if_tsresol 9: nanosecond pcap, the time stamps exact" \
@@ -349,6 +349,17 @@ test_precision() {
 	bigendian "$tmp/c.pcap" "$tmp/c-be.pcap"
 	kept "big-endian microsecond pcap: microseconds" \
 		"$tmp/c-be.pcap" "$tmp/all.pcap"
+	gen="python3 $src/gen-decap-corpus.py --pcapng"
+	$gen --count 100 --seed 6 --nano --tsresol 10 --big-endian "$tmp/ps.pcapng"
+	kept "big-endian pcapng, if_tsresol 10: nanoseconds, exact" \
+		"$tmp/ps.pcapng" "$tmp/n-ref.pcap"
+	$gen --count 400 --seed 5 --tsresol 3 "$tmp/ms.pcapng"
+	kept "pcapng, if_tsresol 3: microseconds, exact" \
+		"$tmp/ms.pcapng" "$tmp/all.pcap"
+	$gen --count 100 --seed 6 --nano --tsresol 148 "$tmp/bin.pcapng"
+	d -r "$tmp/bin.pcapng" -w "$tmp/bin.pcap"
+	check "pcapng, if_tsresol 2^-20 s: nanoseconds" \
+		test "$(info "$tmp/bin.pcap" | cut -d' ' -f1)" = nano
 }
 
 # through FILTER IN OUT ARG...: IN filtered by TCPDUMP with FILTER, on

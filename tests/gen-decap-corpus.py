@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Write a random but reproducible jmirror capture for checking jmirror-decap.
 
-Usage: python3 gen-decap-corpus.py [--count N] [--seed S] [--nano] [--pcapng]
-                                  [--port P] [--dstopts-unfragmentable] OUT
+Usage: python3 gen-decap-corpus.py [--count N] [--seed S] [--nano]
+           [--pcapng [--tsresol R] [--big-endian]] [--port P]
+           [--dstopts-unfragmentable] OUT
 
 Python 3 standard library only; the same arguments always give the same
 file, byte for byte.  The mirrored packets come from gen-corpus.py's
@@ -22,9 +23,9 @@ IPv6, PPP with FF 03 and IPv4, IPv6, LCP or IPCP).  On top of it:
   - now and then a UDP datagram that is not jmirror (port 53).
 
 Link type Ethernet, little-endian pcap (pcapng with --pcapng: one
-interface, if_tsresol 9 with --nano, else microseconds); frame n (from
-0) has the time stamp 1700000000 s + n ms (+ n ns with --nano, which
-writes nanosecond time stamps).
+interface, if_tsresol R, by default 9 with --nano, else microseconds);
+frame n (from 0) has the time stamp 1700000000 s + n ms (+ n ns with
+--nano, which writes nanosecond time stamps).
 """
 
 import argparse
@@ -165,37 +166,49 @@ class DecapCorpus(gen_corpus.Corpus):
         return inner[:off] + ip
 
 
-def pcapng_block(btype, body):
-    """A little-endian pcapng block: its body padded to 4 bytes."""
+def pcapng_block(btype, body, order):
+    """A pcapng block in byte order order ("<" or ">"), its body padded
+    to 4 bytes."""
     body += bytes(-len(body) % 4)
     total = len(body) + 12
-    return struct.pack("<II", btype, total) + body + \
-        struct.pack("<I", total)
+    return struct.pack(order + "II", btype, total) + body + \
+        struct.pack(order + "I", total)
 
 
-def write_pcapng(path, frames, nano=False):
+def write_pcapng(path, frames, nano=False, tsresol=None, big=False):
     """Frames stamped as in write_pcap(), as a pcapng file: a section
-    header, one Ethernet interface (if_tsresol 9 with nano, else no
-    option: microseconds), an enhanced packet block per frame."""
-    opts = struct.pack("<HHB3xHH", 9, 1, 9, 0, 0) if nano else b""
-    out = [pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0,
-                                                -1)),
-           pcapng_block(1, struct.pack("<HHI", 1, 0, gen_corpus.SNAPLEN) +
-                        opts)]
+    header, one Ethernet interface with if_tsresol tsresol (by default
+    9 with nano, else no option: microseconds), an enhanced packet block
+    per frame, each time stamp in the interface's units, rounded down."""
+    order = ">" if big else "<"
+    if tsresol is None and nano:
+        tsresol = 9
+    opts = b""
+    if tsresol is not None:
+        opts = struct.pack(order + "HHB3xHH", 9, 1, tsresol, 0, 0)
+    units = 10 ** (tsresol if tsresol is not None else 6)
+    if tsresol is not None and tsresol & 0x80:
+        units = 2 ** (tsresol & 0x7F)
+    out = [pcapng_block(0x0A0D0D0A, struct.pack(order + "IHHq", 0x1A2B3C4D,
+                                                1, 0, -1), order),
+           pcapng_block(1, struct.pack(order + "HHI", 1, 0,
+                                       gen_corpus.SNAPLEN) + opts, order)]
     for n, frame in enumerate(frames):
         sec, frac = gen_corpus.stamp(n, nano)
-        ts = sec * (10 ** 9 if nano else 10 ** 6) + frac
+        ns = sec * 10 ** 9 + (frac if nano else frac * 1000)
+        ts = ns * units // 10 ** 9
         out.append(pcapng_block(6, struct.pack(
-            "<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame),
-            len(frame)) + frame))
+            order + "IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame),
+            len(frame)) + frame, order))
     with open(path, "wb") as f:
         f.write(b"".join(out))
 
 
 def main():
     parser = argparse.ArgumentParser(
-        usage="%(prog)s [--count N] [--seed S] [--nano] [--pcapng] "
-              "[--port P] [--dstopts-unfragmentable] OUT",
+        usage="%(prog)s [--count N] [--seed S] [--nano] "
+              "[--pcapng [--tsresol R] [--big-endian]] [--port P] "
+              "[--dstopts-unfragmentable] OUT",
         description=__doc__.split("\n\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=600, metavar="N",
@@ -205,6 +218,11 @@ def main():
                         help="nanosecond time stamps")
     parser.add_argument("--pcapng", action="store_true",
                         help="write pcapng, not pcap")
+    parser.add_argument("--tsresol", type=int, metavar="R",
+                        help="pcapng: the if_tsresol byte (10^-R s, or "
+                             "2^-(R-128) s from 128 on)")
+    parser.add_argument("--big-endian", action="store_true",
+                        help="pcapng: big-endian")
     parser.add_argument("--port", type=int, default=JM_PORT, metavar="P",
                         help="the jmirror UDP port (default %d)" % JM_PORT)
     parser.add_argument("--dstopts-unfragmentable", action="store_true",
@@ -216,9 +234,12 @@ def main():
     frames = []
     for _ in range(args.count):
         frames.extend(corpus.frames())
-    write = write_pcapng if args.pcapng else gen_corpus.write_pcap
     try:
-        write(args.out, frames, args.nano)
+        if args.pcapng:
+            write_pcapng(args.out, frames, args.nano, args.tsresol,
+                         args.big_endian)
+        else:
+            gen_corpus.write_pcap(args.out, frames, args.nano)
     except OSError as e:
         sys.exit("gen-decap-corpus.py: %s: %s" % (args.out, e.strerror))
     return 0
