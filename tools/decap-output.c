@@ -40,7 +40,7 @@ struct output {
 	struct output *hash_next;	/* in its bucket */
 	struct output *lru_prev, *lru_next;
 	pcap_dumper_t *dumper;		/* NULL while closed */
-	FILE *file;			/* -w: open, its header not written */
+	FILE *unstarted;		/* -w: open, its header not written */
 	int linktype;			/* 0 until the header is written */
 	int created;			/* the file exists: reopen appends */
 	unsigned long written;
@@ -382,8 +382,8 @@ open_output(struct decap *d, struct output *o, int linktype)
 		output_failed(d, o, "cannot create a capture handle");
 		return -1;
 	}
-	if (o->file != NULL)
-		o->dumper = pcap_dump_fopen(dead, o->file);
+	if (o->unstarted != NULL)
+		o->dumper = pcap_dump_fopen(dead, o->unstarted);
 	else if (o->created)
 		o->dumper = pcap_dump_open_append(dead, o->path);
 	else
@@ -393,7 +393,7 @@ open_output(struct decap *d, struct output *o, int linktype)
 	pcap_close(dead);
 	if (o->dumper == NULL)
 		return -1;
-	o->file = NULL;
+	o->unstarted = NULL;
 	o->created = 1;
 	o->linktype = linktype;
 	lru_push(d, o);
@@ -498,12 +498,11 @@ decap_open_single(struct decap *d)
 {
 	struct output *o = find_output(d, d->path);
 
-	if (o == NULL) {
-		snprintf(d->errmsg, sizeof(d->errmsg), "out of memory");
+	if (o == NULL)
 		return -1;
-	}
-	o->file = strcmp(d->path, "-") == 0 ? stdout : fopen(d->path, "wb");
-	if (o->file == NULL) {
+	o->unstarted = strcmp(d->path, "-") == 0 ? stdout :
+						   fopen(d->path, "wb");
+	if (o->unstarted == NULL) {
 		output_failed(d, o, strerror(errno));
 		return -1;
 	}
@@ -521,9 +520,10 @@ decap_close_outputs(struct decap *d)
 	struct output *o;
 	int bad = 0;
 
-	if (d->pattern == NULL && d->first != NULL && d->first->file != NULL)
-		open_output(d, d->first, d->payload == PAYLOAD_PPP ? DLT_PPP :
-								      DLT_RAW);
+	o = d->first;
+	if (d->pattern == NULL && o != NULL && o->unstarted != NULL)
+		open_output(d, o, d->payload == PAYLOAD_PPP ? DLT_PPP :
+							      DLT_RAW);
 	for (o = d->first; o != NULL; o = o->next)
 		bad |= close_output(d, o) != 0;
 	return bad || d->error ? -1 : 0;
@@ -536,8 +536,8 @@ decap_free(struct decap *d)
 
 	for (o = d->first; o != NULL; o = next) {
 		next = o->next;
-		if (o->file != NULL)
-			fclose(o->file);
+		if (o->unstarted != NULL)
+			fclose(o->unstarted);
 		free(o);
 	}
 	d->first = d->last = NULL;
