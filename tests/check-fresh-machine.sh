@@ -8,7 +8,7 @@
 # check's closing summary line says nothing failed, and ./tcpdump and
 # ./jmirror-decap have every protection of Debian's tcpdump
 # (tests/check-hardening.sh). Everything mounted is unmounted on any exit;
-# the chroot is removed unless --keep. Run as root from a git checkout;
+# the chroot is removed unless --keep, the logs are kept. Run as root from a git checkout;
 # needs debootstrap, git, hardening-check (devscripts), apt-get and
 # dpkg-deb. Prints "ok - ..." or "FAIL - ..." per check and the wall time
 # of each step; exits non-zero if any check failed.
@@ -57,7 +57,7 @@ mounts_under() {
 }
 
 # cleanup: unmount whatever is mounted in the chroot, then remove it
-# (never while something is still mounted there)
+# (never while something is still mounted there); the logs stay
 cleanup() {
 	test -n "$root" || return 0
 	for m in $(mounts_under "$root"); do
@@ -68,7 +68,8 @@ cleanup() {
 	elif test $keep = yes; then
 		echo "fresh-machine: chroot kept in $root"
 	else
-		rm -rf "$work"
+		rm -rf "$root"
+		echo "fresh-machine: logs in $work"
 	fi
 }
 
