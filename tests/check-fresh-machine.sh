@@ -56,10 +56,34 @@ mounts_under() {
 		sort -r
 }
 
-# cleanup: unmount whatever is mounted in the chroot, then remove it
-# (never while something is still mounted there); the logs stay
+# chroot_processes: the processes running inside the chroot (all started
+# by this script)
+chroot_processes() {
+	for p in /proc/[0-9]*; do
+		test "$(readlink "$p/root" 2>/dev/null)" = "$root" && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# end_chroot_processes: TERM, then KILL, what still runs inside
+end_chroot_processes() {
+	pids=$(chroot_processes)
+	test -n "$pids" || return 0
+	echo "fresh-machine: ending what still runs in the chroot: $(echo "$pids" | tr "\n" " ")"
+	# shellcheck disable=SC2086 # one word per pid
+	kill -TERM $pids 2>/dev/null || true
+	sleep 2
+	pids=$(chroot_processes)
+	# shellcheck disable=SC2086 # one word per pid
+	test -z "$pids" || kill -KILL $pids 2>/dev/null || true
+}
+
+# cleanup: end what runs in the chroot, unmount whatever is mounted
+# there, then remove it (never while something is still mounted there);
+# the logs stay
 cleanup() {
 	test -n "$root" || return 0
+	end_chroot_processes
 	for m in $(mounts_under "$root"); do
 		umount "$m" 2>/dev/null || umount -l "$m" || true
 	done
@@ -131,11 +155,13 @@ mount_system() {
 }
 
 # inside COMMAND: run the shell COMMAND as root in the tree, with the
-# environment a fresh login would have
+# environment a fresh login would have; waited for in the background, so
+# that a signal stops this script (and cleanup ends COMMAND) at once
 inside() {
 	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		/bin/sh -c "cd /root/tcpdump-jmirror && $1"
+		/bin/sh -c "cd /root/tcpdump-jmirror && $1" &
+	wait $!
 }
 
 # readme_commands: the README's two commands, their logs kept
