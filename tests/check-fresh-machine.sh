@@ -7,10 +7,11 @@
 # Checked: both exit 0, the example decodes as the README shows, make
 # check's closing summary line says nothing failed, and ./tcpdump and
 # ./jmirror-decap have every protection of Debian's tcpdump
-# (tests/check-hardening.sh). Everything mounted is unmounted on any exit;
-# the chroot is removed unless --keep, the logs are kept. Run as root from a git checkout;
-# needs debootstrap, git, hardening-check (devscripts), apt-get and
-# dpkg-deb. Prints "ok - ..." or "FAIL - ..." per check and the wall time
+# (tests/check-hardening.sh). On any exit, what still runs in the chroot
+# is ended and everything mounted there unmounted; the chroot is removed
+# unless --keep, the logs are kept. Run as root from a git checkout; needs
+# debootstrap, git, hardening-check (devscripts), apt-get and dpkg-deb.
+# Prints "ok - ..." or "FAIL - ..." per check and the wall time
 # of each step; exits non-zero if any check failed.
 set -eu
 
@@ -98,7 +99,7 @@ cleanup() {
 }
 
 # debian_mirror: the URI of this machine's first apt entry of type deb
-# for Debian's main archive (a suite without "-", not -security or
+# for Debian's main archive (a suite of letters only, not -security or
 # -updates), from deb822 .sources files or one-line .list files
 debian_mirror() {
 	{
@@ -125,7 +126,7 @@ debian_mirror() {
 			awk '$1 == "deb" {
 				i = 2
 				if ($2 ~ /^\[/) while (i <= NF && $(i++) !~ /\]$/) ;
-				if ($i ~ /debian/ && $(i + 1) !~ /-/) print $i
+				if ($i ~ /debian/ && $(i + 1) ~ /^[a-z]+$/) print $i
 			}' "$f"
 		done
 	} | head -n 1
