@@ -215,10 +215,15 @@ test_payload() {
 # io: -c, pipes, -U, nanoseconds
 test_io() {
 	if command -v editcap >/dev/null 2>&1; then
-		editcap -F pcapng "$tmp/c.pcap" "$tmp/c.pcapng"
-		d -r "$tmp/c.pcapng" -w "$tmp/ng.pcap" --payload=ip
+		editcap -F pcapng "$tmp/c.pcap" "$tmp/c-ed.pcapng"
+		d -r "$tmp/c-ed.pcapng" -w "$tmp/ng.pcap" --payload=ip
 		check "-r a pcapng capture writes what the pcap gives" \
 			same "$tmp/all.pcap" "$tmp/ng.pcap"
+		editcap -F pcapng "$tmp/n.pcap" "$tmp/n-ed.pcapng"
+		d -r "$tmp/n.pcap" -w "$tmp/n-ed-ref.pcap" --payload=ip
+		d -r "$tmp/n-ed.pcapng" -w "$tmp/n-ed.pcap" --payload=ip
+		check "-r editcap's pcapng of a nanosecond pcap: its nanoseconds" \
+			same "$tmp/n-ed-ref.pcap" "$tmp/n-ed.pcap"
 	else
 		echo "skip - editcap not found: no pcapng input (install wireshark-common)"
 	fi
