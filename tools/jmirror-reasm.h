@@ -101,4 +101,10 @@ const struct reasm_stats *reasm_stats(const struct reasm *r);
  * is smaller than the empty table (a few hundred bytes). */
 size_t reasm_bytes_held(const struct reasm *r);
 
+#ifdef REASM_COUNT_STEPS
+/* For the unit tests and the fuzz harness: the tree nodes visited so far
+ * placing fragments, which must stay O(log n) a fragment in any order. */
+unsigned long reasm_steps(const struct reasm *r);
+#endif
+
 #endif /* JMIRROR_REASM_H */
