@@ -17,9 +17,11 @@
  * libFuzzer harness for tools/jmirror-reasm.c, the fragment reassembler
  * of jmirror-decap.  An input is a stream of pseudo-packets fed to one
  * reassembler with a small budget and time-out; after every call the
- * harness checks that the bytes held stay within the budget and that a
- * completed datagram is a consistent IP datagram, and at the end that a
- * flush gives back every byte.  A broken invariant aborts.
+ * harness checks that the bytes held stay within the budget, that placing
+ * the fragment took at most REASM_STEPS_MAX steps (built with
+ * REASM_COUNT_STEPS) and that a completed datagram is a consistent IP
+ * datagram, and at the end that a flush gives back every byte.  A broken
+ * invariant aborts.
  *
  * Input layout:
  *   byte 0    budget: 4 KiB << (byte & 7)
@@ -43,7 +45,7 @@
  *
  * Build (from the top of the source tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
- *       -fno-sanitize-recover=undefined -Itools \
+ *       -fno-sanitize-recover=undefined -DREASM_COUNT_STEPS -Itools \
  *       -o fuzz-reasm fuzz/fuzz-reasm.c tools/jmirror-reasm.c
  */
 
@@ -167,6 +169,9 @@ feed_exact(struct reasm *r, size_t budget, const uint8_t *pkt, size_t len,
 	uint8_t *copy = malloc(len ? len : 1);
 	const uint8_t *out = NULL;
 	size_t outlen = 0;
+#ifdef REASM_COUNT_STEPS
+	unsigned long steps = reasm_steps(r);
+#endif
 
 	if (copy == NULL)
 		abort();
@@ -174,6 +179,9 @@ feed_exact(struct reasm *r, size_t budget, const uint8_t *pkt, size_t len,
 	if (reasm_add(r, copy, len, ts, &out, &outlen) == REASM_COMPLETE)
 		check_datagram(out, outlen);
 	check(reasm_bytes_held(r) <= budget);
+#ifdef REASM_COUNT_STEPS
+	check(reasm_steps(r) - steps <= REASM_STEPS_MAX);
+#endif
 	free(copy);
 }
 

@@ -119,6 +119,15 @@
 #define REGIONS			((IP_MAXPACKET + 1) >> REGION_SHIFT)
 #define WORD_BITS		64
 
+#ifdef REASM_COUNT_STEPS
+/* REASM_STEPS_MAX holds: one step, then a walk along the list of a
+ * datagram without an index, or the index's words and a region's
+ * fragments */
+typedef char steps_max_holds[1 + INDEX_AFTER <= REASM_STEPS_MAX &&
+    1 + REGIONS / WORD_BITS + (1 << REGION_SHIFT) / FRAG_UNIT <=
+    REASM_STEPS_MAX ? 1 : -1];
+#endif
+
 /* key: version, IPv4 protocol, identification (4), source, destination */
 #define KEY_LEN			(1 + 1 + 4 + 16 + 16)
 #define MIN_BUCKETS		16
@@ -157,6 +166,7 @@ struct dgram {
 	struct dgram *older;	/* arrival list */
 	struct dgram *newer;
 	uint8_t key[KEY_LEN];
+	uint16_t nfrags;	/* at most 65536 / 8 */
 	int dead;		/* dropped for an overlap; kept to drop its
 				   later fragments */
 	int have_last;
@@ -164,7 +174,6 @@ struct dgram {
 	struct frag *frags;
 	struct frag *tail;
 	struct frag_index *index;	/* NULL up to INDEX_AFTER fragments */
-	unsigned nfrags;
 	uint8_t *hdr;		/* from the offset-0 fragment */
 	size_t hdrlen;
 	size_t nh_at;

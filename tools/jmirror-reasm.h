@@ -102,9 +102,12 @@ const struct reasm_stats *reasm_stats(const struct reasm *r);
 size_t reasm_bytes_held(const struct reasm *r);
 
 #ifdef REASM_COUNT_STEPS
-/* For the unit tests and the fuzz harness: the tree nodes visited so far
- * placing fragments, which must stay O(log n) a fragment in any order. */
+/* For the unit tests and the fuzz harness: the steps taken so far placing
+ * fragments (a fragment of the list or a word of the index looked at),
+ * which must stay O(1) a fragment in any arrival order; never more than
+ * REASM_STEPS_MAX for one fragment. */
 unsigned long reasm_steps(const struct reasm *r);
+#define REASM_STEPS_MAX 65
 #endif
 
 #endif /* JMIRROR_REASM_H */
