@@ -406,15 +406,17 @@ report_flood() {
 	row "decap peak RSS, flood of $FLOOD datagrams" \
 		"$(calc '%d kB = %.1f MiB' "$kb, $kb / 1024")" "<= 64 MiB" \
 		"$(verdict "$kb <= $FLOOD_RSS_KB")"
-	# fragments, reassembled, incomplete at the end, timed out, evicted
+	# fragments and datagrams: reassembled, incomplete at the end, timed
+	# out, evicted
 	# shellcheck disable=SC2046
-	set -- $(sed -n 's/.*fragments: \([0-9]*\) reassembled into \([0-9]*\) datagrams; \([0-9]*\) incomplete, [0-9]* overlapping, \([0-9]*\) timed out, \([0-9]*\) evicted,.*/\1 \2 \3 \4 \5/p' "$work/flood.err")
-	test $# = 5 || die "no fragment counts in decap's summary: see $work/flood.err"
+	set -- $(sed -n 's/.*: fragments: \([0-9]*\) reassembled into \([0-9]*\) datagrams\{0,1\}; \([0-9]*\) in \([0-9]*\) incomplete .*/\1 \2 \3 \4/p' "$work/flood.err") \
+		$(sed -n 's/.*: fragments dropped: [0-9]* in [0-9]* overlapping [a-z]*, \([0-9]*\) in \([0-9]*\) timed out, \([0-9]*\) in \([0-9]*\) evicted,.*/\1 \2 \3 \4/p' "$work/flood.err")
+	test $# = 8 || die "no fragment counts in decap's summary: see $work/flood.err"
 	written=$(sed -n 's/^[^:]*: \([0-9]*\) written.*/\1/p' "$work/flood.err")
 	bytes=$(wc -c <"$work/flood.out")
 	row "  incomplete + timed out + evicted" \
-		"$3 + $4 + $5 = $(($3 + $4 + $5))" "$FLOOD" \
-		"$(verdict "$1 == $FLOOD && $2 == 0 && $3 + $4 + $5 == $FLOOD")"
+		"$4 + $6 + $8 = $(($4 + $6 + $8))" "$FLOOD" \
+		"$(verdict "$1 + $2 == 0 && $4 + $6 + $8 == $FLOOD && $3 + $5 + $7 == $FLOOD")"
 	row "  written (summary; output file bytes)" \
 		"${written:-?} ($bytes bytes)" "0 (24 bytes)" \
 		"$(verdict "\"$written\" == \"0\" && $bytes == 24")"

@@ -493,6 +493,7 @@ test_order(int version, enum variant v, enum order ord, uint64_t seed,
 	reasm_flush(r);
 	report(completed_once(&o, d.n) && o.held == d.n - 1 &&
 	    reasm_stats(r)->fragments == d.n &&
+	    reasm_stats(r)->frags_reassembled == d.n &&
 	    reasm_stats(r)->reassembled == 1 && reasm_bytes_held(r) == base,
 	    "%s%s %s, %zu fragments, seed %llu: reassembled byte for byte",
 	    family(version), variant_name(v), order_name(ord), d.n,
@@ -558,6 +559,7 @@ overlap_drops(struct dg *d, const struct pkt *bad, struct reasm *r)
 	free(idx);
 	return o.held == 1 && res == REASM_DROPPED && o2.complete == 0 &&
 	    o2.dropped == d->n - 1 && reasm_stats(r)->overlapping == 1 &&
+	    reasm_stats(r)->frags_overlapping == 2 &&
 	    reasm_stats(r)->after_overlap == d->n - 1;
 }
 
@@ -619,6 +621,8 @@ missing(int version, int missing_last)
 	reasm_flush(r);
 	report(o.complete == 0 && o.held == d.n - 1 &&
 	    reasm_stats(r)->incomplete_at_end == 1 &&
+	    reasm_stats(r)->frags_incomplete == d.n - 1 &&
+	    reasm_stats(r)->frags_reassembled == 0 &&
 	    reasm_bytes_held(r) == base,
 	    "%s missing %s fragment: held, never completed, counted at the end",
 	    family(version), missing_last ? "last" : "first");
@@ -665,7 +669,9 @@ test_timeout(int version)
 	ok &= outlen == d.len && memcmp(out, d.b, d.len) == 0;
 	reasm_expire(r, 1000 * SEC);
 	report(ok && reasm_stats(r)->timed_out == 1 &&
-	    reasm_stats(r)->reassembled == 1,
+	    reasm_stats(r)->frags_timed_out == d.n - 1 &&
+	    reasm_stats(r)->reassembled == 1 &&
+	    reasm_stats(r)->frags_reassembled == d.n,
 	    "%s time-out in capture time: dropped after it, complete at it",
 	    family(version));
 	reasm_free(r);
@@ -698,6 +704,7 @@ test_eviction(int version)
 		    &lost);
 	}
 	report(gone > 0 && gone < N - 1 && firsts.held == N &&
+	    reasm_stats(r)->frags_evicted == reasm_stats(r)->evicted &&
 	    kept.complete == 1 && kept.matched && lost.held == 1 &&
 	    !firsts.over_budget && !kept.over_budget && !lost.over_budget,
 	    "%s budget eviction: %zu oldest of %d went first, the rest "

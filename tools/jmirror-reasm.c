@@ -426,16 +426,19 @@ drop_dgram(struct reasm *r, struct dgram *d)
 static void
 kill_dgram(struct reasm *r, struct dgram *d)
 {
+	r->stats.frags_overlapping += d->nfrags;
 	free_contents(r, d);
 	d->dead = 1;
 	r->stats.overlapping++;
 }
 
+/* (A dead datagram holds no fragment: free_contents() counted them.) */
 static void
 evict_dgram(struct reasm *r, struct dgram *d)
 {
 	if (!d->dead)
 		r->stats.evicted++;
+	r->stats.frags_evicted += d->nfrags;
 	drop_dgram(r, d);
 }
 
@@ -685,15 +688,17 @@ fix_header(uint8_t *out, size_t total, int version, size_t hdrlen,
 	}
 }
 
-/* Keep buf (size bytes) as the output until the next call. */
+/* Keep buf (size bytes, reassembled from nfrags fragments) as the output
+ * until the next call. */
 static void
-set_output(struct reasm *r, uint8_t *buf, size_t size,
+set_output(struct reasm *r, uint8_t *buf, size_t size, unsigned nfrags,
     const uint8_t **out, size_t *outlen)
 {
 	r->out = buf;
 	r->out_cost = alloc_cost(size);
 	r->held += r->out_cost;
 	r->stats.reassembled++;
+	r->stats.frags_reassembled += nfrags;
 	*out = buf;
 	*outlen = size;
 }
@@ -706,6 +711,7 @@ finish_dgram(struct reasm *r, struct dgram *d, const uint8_t **out,
 {
 	size_t total = d->hdrlen + d->end;
 	uint8_t *buf = malloc(total);
+	unsigned nfrags = d->nfrags;
 	struct frag *f;
 
 	if (buf == NULL) {
@@ -717,7 +723,7 @@ finish_dgram(struct reasm *r, struct dgram *d, const uint8_t **out,
 		memcpy(buf + d->hdrlen + f->off, f->data, f->len);
 	fix_header(buf, total, d->key[0], d->hdrlen, d->nh_at, d->nh);
 	drop_dgram(r, d);
-	set_output(r, buf, total, out, outlen);
+	set_output(r, buf, total, nfrags, out, outlen);
 	return REASM_COMPLETE;
 }
 
@@ -733,13 +739,14 @@ finish_atomic(struct reasm *r, const struct piece *p, const uint8_t **out,
 	if (!make_room(r, alloc_cost(total), NULL) ||
 	    (buf = malloc(total)) == NULL) {
 		r->stats.evicted++;
+		r->stats.frags_evicted++;
 		return REASM_DROPPED;
 	}
 	memcpy(buf, p->hdr, p->hdrlen);
 	memcpy(buf + p->hdrlen, p->data, p->len);
 	fix_header(buf, total, 6, p->hdrlen, p->nh_at, p->nh);
 	r->stats.fragments++;
-	set_output(r, buf, total, out, outlen);
+	set_output(r, buf, total, 1, out, outlen);
 	return REASM_COMPLETE;
 }
 
@@ -768,6 +775,7 @@ alloc_piece(const struct piece *p, struct frag **fp, uint8_t **hdrp)
 static enum reasm_result
 no_room(struct reasm *r, struct dgram *d)
 {
+	r->stats.frags_evicted++;
 	if (d != NULL)
 		evict_dgram(r, d);
 	else
@@ -840,6 +848,7 @@ add_piece(struct reasm *r, const struct piece *p, uint64_t ts_ns,
 		r->stats.duplicates++;
 		return REASM_DROPPED;
 	case FIT_OVERLAP:
+		r->stats.frags_overlapping++;
 		kill_dgram(r, d);
 		return REASM_DROPPED;
 	case FIT_INCONSISTENT:
@@ -938,6 +947,7 @@ reasm_expire(struct reasm *r, uint64_t now_ns)
 	    now_ns - d->first_ns > r->lim.timeout_ns) {
 		if (!d->dead)
 			r->stats.timed_out++;
+		r->stats.frags_timed_out += d->nfrags;
 		drop_dgram(r, d);
 	}
 }
@@ -951,6 +961,7 @@ reasm_flush(struct reasm *r)
 	while ((d = r->oldest) != NULL) {
 		if (!d->dead)
 			r->stats.incomplete_at_end++;
+		r->stats.frags_incomplete += d->nfrags;
 		drop_dgram(r, d);
 	}
 }

@@ -55,6 +55,16 @@ struct reasm_stats {
 	/* additions to the agreed interface */
 	unsigned long after_overlap;	/* fragments dropped: their datagram
 					   was dropped for an overlap before */
+	/* Where every fragment went, by the fate of its datagram: each one
+	 * given to reasm_add() is counted once, here or in invalid,
+	 * duplicates or after_overlap, or is still held. */
+	unsigned long frags_reassembled;/* in the datagrams completed */
+	unsigned long frags_incomplete;	/* in those incomplete at the end */
+	unsigned long frags_overlapping;/* in those dropped for an overlap,
+					   the overlapping one included */
+	unsigned long frags_timed_out;	/* in those timed out */
+	unsigned long frags_evicted;	/* in those evicted, and those that
+					   found no room */
 };
 
 enum reasm_result {
