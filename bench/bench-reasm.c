@@ -29,6 +29,8 @@
  * Usage: bench-reasm [DATAGRAMS [FRAGS [RUNS]]]  (default 30 8180 5)
  */
 
+#define _POSIX_C_SOURCE 200809L	/* clock_gettime() */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -432,7 +432,7 @@ kill_dgram(struct reasm *r, struct dgram *d)
 	r->stats.overlapping++;
 }
 
-/* (A dead datagram holds no fragment: free_contents() counted them.) */
+/* (A dead datagram holds no fragment: kill_dgram() counted them.) */
 static void
 evict_dgram(struct reasm *r, struct dgram *d)
 {
@@ -797,17 +797,18 @@ store_piece(struct reasm *r, struct dgram *d, struct frag *prev,
     size_t *outlen)
 {
 	size_t cost = alloc_cost(sizeof(struct frag) + p->len);
+	int want_index = needs_index(d);
 	struct frag_index *ix = NULL;
 	struct frag *f;
 	uint8_t *hdr;
 
 	if (p->off == 0)
 		cost += alloc_cost(p->hdrlen);
-	if (needs_index(d))
+	if (want_index)
 		cost += alloc_cost(sizeof(*ix));
 	if (!make_room(r, cost + (d == NULL ? alloc_cost(sizeof(*d)) : 0), d))
 		return no_room(r, d);
-	if (needs_index(d) && (ix = calloc(1, sizeof(*ix))) == NULL)
+	if (want_index && (ix = calloc(1, sizeof(*ix))) == NULL)
 		return no_room(r, d);
 	if (!alloc_piece(p, &f, &hdr)) {
 		free(ix);
