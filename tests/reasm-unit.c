@@ -518,9 +518,9 @@ test_orders(int version)
 
 /* Every fragment but the one fed last comes twice, shuffled. */
 static void
-test_duplicated(int version)
+duplicated(int version, size_t chunk)
 {
-	struct dg d = make_dg(version, 6000, PLAIN, 77, 1000);
+	struct dg d = make_dg(version, 6000, PLAIN, 77, chunk);
 	size_t *idx = identity(d.n), count = 0, i;
 	struct reasm *r = new_reasm(0, 0);
 	struct outcome o;
@@ -534,12 +534,21 @@ test_duplicated(int version)
 	o = feed(r, &d, idx, count, 0);
 	report(completed_once(&o, count) &&
 	    reasm_stats(r)->duplicates == d.n - 1 && o.dropped == d.n - 1 &&
-	    reasm_stats(r)->overlapping == 0,
-	    "%s duplicated fragments: counted, ignored, reassembled",
-	    family(version));
+	    reasm_stats(r)->overlapping == 0 &&
+	    reasm_stats(r)->frags_reassembled == d.n,
+	    "%s duplicated fragments (%zu of them): counted, ignored, "
+	    "reassembled", family(version), d.n);
 	reasm_free(r);
 	free(idx);
 	free_dg(&d);
+}
+
+/* A few fragments, and enough of them to need the index (8-byte ones). */
+static void
+test_duplicated(int version)
+{
+	duplicated(version, 1000);
+	duplicated(version, 8);
 }
 
 /* Feed fragment 0, then bad (a changed copy of a fragment), then the
@@ -745,6 +754,37 @@ add_pkt(struct reasm *r, const struct pkt *p)
 	size_t outlen;
 
 	return reasm_add(r, p->b, p->len, 0, &out, &outlen);
+}
+
+/* 200 of a datagram's 375 fragments of 8 bytes, shuffled, then one of 16
+ * bytes across two of them: an overlap found through the index; the
+ * datagram and the other 175 are dropped. */
+static void
+test_overlap_indexed(int version)
+{
+	struct dg d = make_dg(version, 3000, PLAIN, 82, 8);
+	struct dg wide = make_dg(version, 3000, PLAIN, 82, 16);
+	size_t *idx = arrange(SHUFFLED, d.n, 12), i, across;
+	struct reasm *r = new_reasm(0, 0);
+	const struct reasm_stats *s = reasm_stats(r);
+	struct outcome o, rest;
+	enum reasm_result res;
+
+	o = feed(r, &d, idx, 200, 0);
+	for (i = 0; i < 200 && idx[i] % 2 != 0; i++)
+		;
+	across = idx[i] / 2;	/* a 16-byte fragment over a held one */
+	res = add_pkt(r, &wide.frags[across]);
+	rest = feed(r, &d, idx + 200, d.n - 200, 0);
+	report(o.held == 200 && res == REASM_DROPPED && rest.dropped ==
+	    d.n - 200 && s->overlapping == 1 && s->frags_overlapping == 201 &&
+	    s->after_overlap == d.n - 200 && s->reassembled == 0,
+	    "%s overlap among %zu fragments (indexed): datagram and later "
+	    "fragments dropped", family(version), d.n);
+	reasm_free(r);
+	free(idx);
+	free_dg(&wide);
+	free_dg(&d);
 }
 
 /* A datagram larger than the whole budget is dropped (counted as
@@ -1098,6 +1138,7 @@ static const struct test tests[] = {
 	{ "duplicated", test_duplicated },
 	{ "duplicate-vs-overlap", test_duplicate_vs_overlap },
 	{ "overlap", test_overlap },
+	{ "overlap-indexed", test_overlap_indexed },
 	{ "missing-last", test_missing_last },
 	{ "missing-first", test_missing_first },
 	{ "timeout", test_timeout },
