@@ -44,7 +44,7 @@
  *             fragment size in 8-byte units; byte 3 a seed for the
  *             order of the fragments; the rest the payload
  *
- * Seeds: fuzz/reasm-corpus/, whole datagrams of a few hundred 8-byte
+ * Seeds: fuzz/reasm-corpus/, whole datagrams of about a hundred 8-byte
  * fragments in a shuffled order (the index of a large datagram).
  *
  * Build (from the top of the source tree):
