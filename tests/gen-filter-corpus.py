@@ -13,8 +13,13 @@ Usage:
       The names of the variants, one a line, with their selector.
   gen-filter-corpus.py small OUT.pcap
       The small capture of libpcap's own filter tests (SMALL_FRAMES).
+  gen-filter-corpus.py empty LINKTYPE OUT.pcap
+      A capture of that link type (a LINKTYPE key, or PPP) and no packet.
   gen-filter-corpus.py send PORT
       Send the live test's mixed stream (LIVE_STREAM) to 127.0.0.1:PORT.
+  gen-filter-corpus.py check-live CAPTURE
+      Whether CAPTURE (Ethernet, from lo) holds exactly the datagrams of
+      LIVE_STREAM that "jmirror port P 768 and icmp" takes, in order.
 
 Python 3 standard library only; the same input always gives the same
 output, byte for byte.
@@ -43,7 +48,7 @@ def load(name):
 gc = load("gen-captures")
 read_pcap = load("check-port-collisions").read_pcap
 
-LINKTYPE = {"EN10MB": 1, "NULL": 0, "RAW": 101, "LOOP": 108,
+LINKTYPE = {"EN10MB": 1, "NULL": 0, "PPP": 9, "RAW": 101, "LOOP": 108,
             "LINUX_SLL": 113, "LINUX_SLL2": 276}
 ID_MASK = 0x3FFFFFFF
 PPP_IP, PPP_IPV6 = 0x21, 0x57
@@ -212,8 +217,8 @@ def inner_ipv4(proto, seg):
     return gc.ipv4("10.1.2.3", "10.9.8.7", proto, seg)
 
 
-def icmp_echo():
-    return inner_ipv4(1, gc.icmp_echo(1, 1, b"ping"))
+def icmp_echo(seq=1):
+    return inner_ipv4(1, gc.icmp_echo(1, seq, b"ping"))
 
 
 def tcp_syn(dport):
@@ -275,8 +280,8 @@ LIVE_STREAM = [
     (768, icmp_echo()), (768, tcp_syn(443)), (769, icmp_echo()),
     (768, udp_dns()), (768, ppp(icmp_echo(), "ff03-2")),
     (770, tcp_syn(80)), (768, icmp6_echo()), (768, ppp(icmp_echo(), "1")),
-    (769, ppp(icmp_echo(), "2")), (768, LCP), (768, icmp_echo()),
-    (0x40000000 | 768, icmp_echo()),
+    (769, ppp(icmp_echo(), "2")), (768, LCP), (768, icmp_echo(2)),
+    (0x40000000 | 768, icmp_echo(3)),
 ]
 
 
@@ -305,6 +310,28 @@ def live_expected():
     return taken
 
 
+def udp_payloads(path):
+    """The UDP payloads of the IPv4 packets of an Ethernet capture."""
+    payloads = []
+    for _, _, frame in read_packets(path)[1]:
+        ip = frame[14:]
+        if frame[12:14] == b"\x08\x00" and ip[9] == 17:
+            payloads.append(ip[(ip[0] & 0xF) * 4 + 8:])
+    return payloads
+
+
+def cmd_check_live(path):
+    sent = [gc.jmirror(mid, 144, body) for mid, body in LIVE_STREAM]
+    want = live_expected()
+    got = [sent.index(p) if p in sent else "?" for p in udp_payloads(path)]
+    if got == want:
+        print("ok - live: the %d ICMP datagrams of intercept 768 out of %d "
+              "sent, nothing else" % (len(want), len(sent)))
+        return 0
+    print("FAIL - live: captured stream packets %s, want %s" % (got, want))
+    return 1
+
+
 def cmd_send(port):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     for mid, inner in LIVE_STREAM:
@@ -322,10 +349,12 @@ def main(argv):
         cmd_variants()
     elif len(argv) == 2 and argv[0] == "small":
         cmd_small(argv[1])
+    elif len(argv) == 3 and argv[0] == "empty":
+        write_pcap(argv[2], argv[1], [])
     elif len(argv) == 2 and argv[0] == "send":
         cmd_send(int(argv[1]))
-    elif argv == ["live-expected"]:
-        print(" ".join(str(n) for n in live_expected()))
+    elif len(argv) == 2 and argv[0] == "check-live":
+        return cmd_check_live(argv[1])
     else:
         sys.stderr.write(__doc__)
         return 2
