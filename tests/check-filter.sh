@@ -1,6 +1,7 @@
 #!/bin/sh
-# check-filter.sh TCPDUMP WRAP TCPDUMP_TESTS_DIR: the jmirror capture-filter
-# keyword of the libpcap TCPDUMP links (libpcap-patch):
+# check-filter.sh TCPDUMP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]: the
+# jmirror capture-filter keyword of the libpcap TCPDUMP links
+# (libpcap-patch):
 #   golden   the `tcpdump -d` listings of tests/filter/*.bpf (read and
 #            explained in tests/filter/README.md), trailing blanks aside
 #   reject   out-of-range ids, ports and session ids, a link type jmirror
@@ -12,19 +13,24 @@
 #            icmp'` captures exactly the ICMP packets of intercept 768 out
 #            of a mixed stream sent to 127.0.0.1:P (skipped, with a line
 #            saying so, when not root)
-# A TCPDUMP without the keyword (configured --with-system-libpcap) skips
-# the whole check with one line. Prints "ok - ..." or "FAIL - ..." lines;
+# With --system-libpcap (a build configured so), TCPDUMP must lack the
+# keyword and the rest is skipped with one line; without it, a TCPDUMP
+# lacking the keyword fails. Prints "ok - ..." or "FAIL - ..." lines;
 # exits 1 if any failed.
 
-usage="usage: $0 TCPDUMP WRAP TCPDUMP_TESTS_DIR"
+usage="usage: $0 TCPDUMP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]"
 LIMIT=20	# seconds the live capture may take
 
 # setup: check the arguments; scratch directory removed on exit
 setup() {
-	test $# = 3 || { echo "$usage" >&2; exit 2; }
+	case $#:${4-} in
+	3: | 4:--system-libpcap) ;;
+	*) echo "$usage" >&2; exit 2 ;;
+	esac
 	tcpdump=$1
 	wrap=$2
 	testsdir=$3
+	system_libpcap=${4:+yes}
 	for prog in "$tcpdump" "$wrap"; do
 		test -x "$prog" || { echo "$0: $prog: not executable" >&2; exit 2; }
 	done
@@ -138,9 +144,17 @@ print(s.getsockname()[1])')
 }
 
 setup "$@"
-if ! has_keyword; then
-	echo "skip - check-filter: $tcpdump's libpcap has no jmirror keyword (configured --with-system-libpcap)"
+if test -n "$system_libpcap"; then
+	if has_keyword; then
+		echo "FAIL - check-filter: built --with-system-libpcap, yet $tcpdump knows jmirror"
+		exit 1
+	fi
+	echo "skip - check-filter: $tcpdump links the system's libpcap, which has no jmirror keyword (--with-system-libpcap)"
 	exit 0
+fi
+if ! has_keyword; then
+	echo "FAIL - check-filter: $tcpdump does not know 'jmirror': it does not link the libpcap built with libpcap-patch"
+	exit 1
 fi
 golden
 rejections
