@@ -1,6 +1,6 @@
 #!/bin/sh
-# check-filter.sh TCPDUMP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]: the
-# jmirror capture-filter keyword of the libpcap TCPDUMP links
+# check-filter.sh TCPDUMP DECAP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]:
+# the jmirror capture-filter keyword of the libpcap TCPDUMP and DECAP link
 # (libpcap-patch):
 #   golden   the `tcpdump -d` listings of tests/filter/*.bpf (read and
 #            explained in tests/filter/README.md), trailing blanks aside
@@ -11,27 +11,30 @@
 #            TCPDUMP_TESTS_DIR, wrapped by WRAP, optimizer on and off
 #   live     as root, on lo only: `TCPDUMP -i lo 'jmirror port P 768 and
 #            icmp'` captures exactly the ICMP packets of intercept 768 out
-#            of a mixed stream sent to 127.0.0.1:P (skipped, with a line
-#            saying so, when not root)
+#            of a mixed stream sent to 127.0.0.1:P; `DECAP -i lo
+#            --jmirror-port=P --mirror-id=768 icmp` reads only those (its
+#            ids and expression are in the kernel filter) and writes their
+#            IP packets (skipped, with a line saying so, when not root)
 # With --system-libpcap (a build configured so), TCPDUMP must lack the
 # keyword and the rest is skipped with one line; without it, a TCPDUMP
 # lacking the keyword fails. Prints "ok - ..." or "FAIL - ..." lines;
 # exits 1 if any failed.
 
-usage="usage: $0 TCPDUMP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]"
+usage="usage: $0 TCPDUMP DECAP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]"
 LIMIT=20	# seconds the live capture may take
 
 # setup: check the arguments; scratch directory removed on exit
 setup() {
-	case $#:${4-} in
-	3: | 4:--system-libpcap) ;;
+	case $#:${5-} in
+	4: | 5:--system-libpcap) ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 	tcpdump=$1
-	wrap=$2
-	testsdir=$3
-	system_libpcap=${4:+yes}
-	for prog in "$tcpdump" "$wrap"; do
+	decap=$2
+	wrap=$3
+	testsdir=$4
+	system_libpcap=${5:+yes}
+	for prog in "$tcpdump" "$decap" "$wrap"; do
 		test -x "$prog" || { echo "$0: $prog: not executable" >&2; exit 2; }
 	done
 	here=$(cd "$(dirname "$0")" && pwd)
@@ -110,16 +113,23 @@ oracle() {
 		"$here/filter-oracle.exprs" || failed=1
 }
 
-# live: as root, capture on lo while the mixed stream goes to a free port
-live() {
-	if test "$(id -u)" != 0; then
-		echo "skip - live: capturing on lo needs root"
-		return
-	fi
-	port=$(python3 -c 'import socket
+# free_port: a UDP port nobody uses on 127.0.0.1 now
+free_port() {
+	python3 -c 'import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+print(s.getsockname()[1])'
+}
+
+# stop PID: end the bounded capture PID (SIGTERM: it writes what it has)
+stop() {
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
+}
+
+# live_tcpdump: capture on lo while the mixed stream goes to a free port
+live_tcpdump() {
+	port=$(free_port)
 	# -Z root: the capture file is written after the privilege drop
 	timeout "$LIMIT" "$tcpdump" -i lo -n -U --immediate-mode -Z root \
 		-w "$tmp/live.pcap" \
@@ -130,17 +140,45 @@ print(s.getsockname()[1])')
 		n=$((n + 1))
 		if test $n -gt 50 || ! kill -0 "$pid" 2>/dev/null; then
 			fail "live: tcpdump -i lo did not start: $(cat "$tmp/live.err")"
-			kill "$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
+			stop "$pid"
 			return
 		fi
 		sleep 0.1
 	done
 	$gen send "$port"
 	sleep 1
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid"
+	stop "$pid"
 	$gen check-live "$tmp/live.pcap" || failed=1
+}
+
+# live_decap: jmirror-decap -i lo on the same stream: its kernel filter
+# lets through only the datagrams it writes
+live_decap() {
+	port=$(free_port)
+	timeout "$LIMIT" "$decap" -i lo -U --jmirror-port="$port" \
+		--mirror-id=768 -w "$tmp/decap.pcap" icmp 2>"$tmp/decap.err" &
+	pid=$!
+	sleep 1
+	$gen send "$port"
+	sleep 1
+	stop "$pid"
+	$gen check-live-decap "$tmp/decap.pcap" || failed=1
+	read=$(sed -n 's/.*: \([0-9]*\) packets read.*/\1/p' "$tmp/decap.err")
+	written=$(sed -n 's/.*: \([0-9]*\) written.*/\1/p' "$tmp/decap.err")
+	if test -n "$read" && test "$read" = "$written"; then
+		ok "live decap: $read packets read, all written: the ids and the expression are in the kernel filter"
+	else
+		fail "live decap: $read packets read, $written written: the kernel filter let others through"
+	fi
+}
+
+live() {
+	if test "$(id -u)" != 0; then
+		echo "skip - live: capturing on lo needs root"
+		return
+	fi
+	live_tcpdump
+	live_decap
 }
 
 setup "$@"

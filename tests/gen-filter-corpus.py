@@ -20,6 +20,9 @@ Usage:
   gen-filter-corpus.py check-live CAPTURE
       Whether CAPTURE (Ethernet, from lo) holds exactly the datagrams of
       LIVE_STREAM that "jmirror port P 768 and icmp" takes, in order.
+  gen-filter-corpus.py check-live-decap CAPTURE
+      Whether CAPTURE (raw IP, from jmirror-decap) holds exactly the IP
+      packets of those datagrams, in order.
 
 Python 3 standard library only; the same input always gives the same
 output, byte for byte.
@@ -332,6 +335,18 @@ def cmd_check_live(path):
     return 1
 
 
+def cmd_check_live_decap(path):
+    want = [unframe(LIVE_STREAM[n][1]) for n in live_expected()]
+    got = [data for _, _, data in read_packets(path)[1]]
+    if got == want:
+        print("ok - live decap: the %d IP packets of those datagrams, "
+              "nothing else" % len(want))
+        return 0
+    print("FAIL - live decap: %d packets, %d of them wanted, want %d" % (
+        len(got), len([p for p in got if p in want]), len(want)))
+    return 1
+
+
 def cmd_send(port):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     for mid, inner in LIVE_STREAM:
@@ -355,6 +370,8 @@ def main(argv):
         cmd_send(int(argv[1]))
     elif len(argv) == 2 and argv[0] == "check-live":
         return cmd_check_live(argv[1])
+    elif len(argv) == 2 and argv[0] == "check-live-decap":
+        return cmd_check_live_decap(argv[1])
     else:
         sys.stderr.write(__doc__)
         return 2
