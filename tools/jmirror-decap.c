@@ -343,7 +343,8 @@ expression_is_inner(const char *expr)
 		n = strspn(w, "abcdefghijklmnopqrstuvwxyz"
 			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
 		for (i = 0; n != 0 && i < sizeof(outer) / sizeof(outer[0]); i++)
-			if (strlen(outer[i]) == n && strncmp(w, outer[i], n) == 0)
+			if (strlen(outer[i]) == n &&
+			    strncmp(w, outer[i], n) == 0)
 				return 0;
 		w += n != 0 ? n : 1;
 	}
@@ -368,8 +369,9 @@ jmirror_live_filter(const struct decap *d, char *buf, size_t size)
 	    id_selector(&d->session_ids, "session ", sid, sizeof(sid)) != 0 ||
 	    (d->filter_text != NULL && !expression_is_inner(d->filter_text)))
 		return 0;
-	n = snprintf(buf, size, "(ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] == 44)"
-		     " or (jmirror port %u%s%s%s%s%s)", d->ports.port[0], mid, sid,
+	n = snprintf(buf, size,
+		     "(ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] == 44) or "
+		     "(jmirror port %u%s%s%s%s%s)", d->ports.port[0], mid, sid,
 		     d->filter_text != NULL ? " and (" : "",
 		     d->filter_text != NULL ? d->filter_text : "",
 		     d->filter_text != NULL ? ")" : "");
