@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 
+# the sibling scripts are loaded as modules; no cache beside them
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 corpus = __import__("gen-filter-corpus")
 

@@ -38,7 +38,8 @@ import time
 
 
 def load(name):
-    """A sibling script of this one, as a module."""
+    """A sibling script of this one, as a module (no cache beside it)."""
+    sys.dont_write_bytecode = True
     here = os.path.dirname(os.path.abspath(__file__))
     spec = importlib.util.spec_from_file_location(
         name.replace("-", "_"), os.path.join(here, name + ".py"))
