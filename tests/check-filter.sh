@@ -99,7 +99,8 @@ rejections() {
 		'jmirror 1073741824'
 	reject EN10MB 'jmirror port 65536 greater than maximum 65535' \
 		'jmirror port 65536 768'
-	reject EN10MB 'number 4294967296 overflows 32 bits' \
+	# libpcap 1.10.5 leaves the number out of this message
+	reject EN10MB 'number .*overflows 32 bits' \
 		'jmirror 768 session 4294967296'
 	reject EN10MB 'syntax error' 'jmirror session'
 	reject EN10MB 'syntax error' 'jmirror port'
