@@ -76,8 +76,12 @@ packaged_tcpdump() {
 # live_dumpcap: dumpcap on lo with the unpacked libpcap0.8
 live_dumpcap() {
 	local port pid
-	if test "$(id -u)" != 0 || ! command -v dumpcap >/dev/null 2>&1; then
-		echo "skip - dumpcap -f: needs root and dumpcap (tshark's wireshark-common)"
+	if test "$(id -u)" != 0; then
+		echo "skip - dumpcap -f live capture on lo (run as root)"
+		return
+	fi
+	if ! command -v dumpcap >/dev/null 2>&1; then
+		echo "skip - dumpcap -f live capture on lo (install wireshark-common)"
 		return
 	fi
 	port=$(python3 -c 'import socket

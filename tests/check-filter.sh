@@ -16,8 +16,8 @@
 #            ids and expression are in the kernel filter) and writes their
 #            IP packets (skipped, with a line saying so, when not root)
 # With --system-libpcap (a build configured so), TCPDUMP must lack the
-# keyword and the rest is skipped with one line; without it, a TCPDUMP
-# lacking the keyword fails. Prints "ok - ..." or "FAIL - ..." lines;
+# keyword, and that is all; without it, a TCPDUMP lacking the keyword
+# fails. Prints "ok - ..." or "FAIL - ..." lines;
 # exits 1 if any failed.
 
 usage="usage: $0 TCPDUMP DECAP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]"
@@ -175,7 +175,7 @@ live_decap() {
 
 live() {
 	if test "$(id -u)" != 0; then
-		echo "skip - live: capturing on lo needs root"
+		echo "skip - live captures on lo by tcpdump and jmirror-decap (run as root)"
 		return
 	fi
 	live_tcpdump
@@ -188,7 +188,7 @@ if test -n "$system_libpcap"; then
 		echo "FAIL - check-filter: built --with-system-libpcap, yet $tcpdump knows jmirror"
 		exit 1
 	fi
-	echo "skip - check-filter: $tcpdump links the system's libpcap, which has no jmirror keyword (--with-system-libpcap)"
+	echo "ok - check-filter: built --with-system-libpcap, $tcpdump has no jmirror keyword; nothing else to check"
 	exit 0
 fi
 if ! has_keyword; then

@@ -171,7 +171,7 @@ test_sigint_pipe() {
 # test_interface: -i lo with the automatic filter, root only
 test_interface() {
 	if test "$(id -u)" != 0; then
-		echo "skip - -i lo needs root"
+		echo "skip - -i lo needs root (run as root)"
 		return
 	fi
 	port=$(free_port)
