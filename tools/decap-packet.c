@@ -235,14 +235,17 @@ decap_packet(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *p)
 	decap_ip(d, h, p + off, caplen - off);
 }
 
-/* buf, n characters long now, with " or " and term added: its length */
+/* buf, n characters long now, with " or " and term added: its length,
+   or size when it does not fit */
 static size_t
 or_term(char *buf, size_t size, size_t n, const char *term)
 {
-	int w = snprintf(buf + n, size - n, "%s%s", n == 0 ? "" : " or ",
-			 term);
+	int w;
 
-	return w < 0 || (size_t)w >= size - n ? n : n + (size_t)w;
+	if (n >= size)
+		return size;
+	w = snprintf(buf + n, size - n, "%s%s", n == 0 ? "" : " or ", term);
+	return w < 0 || (size_t)w >= size - n ? size : n + (size_t)w;
 }
 
 /*
@@ -251,10 +254,15 @@ or_term(char *buf, size_t size, size_t n, const char *term)
  * of UDP (only the first has the ports), and every IPv6 packet whose
  * first next header is an extension header: a fragment header, or UDP
  * on a jmirror port, may follow any of them, and a fixed-offset filter
- * cannot walk them (decap does).
+ * cannot walk them (decap does).  With jmirror, a primitive of the
+ * jmirror filter keyword that libpcap may know, that in place of the
+ * ports, and the first IPv4 fragments too: the keyword cannot look into
+ * a mirrored packet cut short in one.  0, or -1 when it is longer than
+ * size.
  */
-void
-decap_capture_filter(const struct decap *d, char *buf, size_t size)
+int
+decap_capture_filter(const struct decap *d, const char *jmirror, char *buf,
+		     size_t size)
 {
 	char term[32];
 	size_t n = 0;
@@ -262,13 +270,16 @@ decap_capture_filter(const struct decap *d, char *buf, size_t size)
 	int next;
 
 	buf[0] = '\0';
-	if (d->any_udp)
+	if (d->any_udp && jmirror == NULL)
 		n = or_term(buf, size, n, "udp");
-	for (i = 0; !d->any_udp && i < d->ports.n; i++) {
+	for (i = 0; jmirror == NULL && !d->any_udp && i < d->ports.n; i++) {
 		snprintf(term, sizeof(term), "udp port %u", d->ports.port[i]);
 		n = or_term(buf, size, n, term);
 	}
-	if (!d->any_udp)
+	if (jmirror != NULL)
+		n = or_term(buf, size, n,
+			    "(ip proto 17 and ip[6:2] & 0x3fff != 0)");
+	else if (!d->any_udp)
 		n = or_term(buf, size, n,
 			    "(ip proto 17 and ip[6:2] & 0x1fff != 0)");
 	for (next = 0; next < 256; next++) {
@@ -277,6 +288,11 @@ decap_capture_filter(const struct decap *d, char *buf, size_t size)
 		snprintf(term, sizeof(term), "ip6[6] == %d", next);
 		n = or_term(buf, size, n, term);
 	}
+	/* last: the primitives after a jmirror keyword read the mirrored
+	   packet */
+	if (jmirror != NULL)
+		n = or_term(buf, size, n, jmirror);
+	return n < size ? 0 : -1;
 }
 
 /* 1 when decap should stop: an output failed, or -c is reached */

@@ -132,7 +132,8 @@ void decap_packet(struct decap *d, const struct pcap_pkthdr *h,
 void decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
 		       const uint8_t *p, unsigned caplen, unsigned len);
 int decap_done(const struct decap *d);
-void decap_capture_filter(const struct decap *d, char *buf, size_t size);
+int decap_capture_filter(const struct decap *d, const char *jmirror,
+			 char *buf, size_t size);
 uint64_t decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h);
 
 /* decap-output.c */
