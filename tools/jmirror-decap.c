@@ -39,6 +39,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <linux/sock_diag.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -397,6 +398,55 @@ live_filter(const struct decap *d, char *buf, size_t size)
 		snprintf(buf + n, size - n, ") or %s", frags);
 }
 
+/* 1 when iface is a loopback interface */
+static int
+is_loopback(const char *iface)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all, *i;
+	int loop = 0;
+
+	if (pcap_findalldevs(&all, errbuf) != 0)
+		return 0;
+	for (i = all; i != NULL; i = i->next) {
+		if (strcmp(i->name, iface) == 0)
+			loop = (i->flags & PCAP_IF_LOOPBACK) != 0;
+	}
+	pcap_freealldevs(all);
+	return loop;
+}
+
+/*
+ * On a loopback interface Linux hands each packet to a capture twice,
+ * sent and received; libpcap throws the sent copy away, but only after
+ * it took room in the buffer and, when that was full, a place in the
+ * drop count: the count would be of copies.  So there the kernel's
+ * filter keeps only the received copy.  libpcap's own filter (set
+ * first) stays for the packets already in the buffer, which libpcap
+ * filters itself and where "inbound" cannot be told.
+ */
+static void
+keep_received_copies(pcap_t *p, const char *iface, const char *filter)
+{
+	char inbound[600];
+	struct bpf_program code;
+	struct sock_fprog prog;
+
+	snprintf(inbound, sizeof(inbound), "inbound and (%s)", filter);
+	if (pcap_compile(p, &code, inbound, 1, PCAP_NETMASK_UNKNOWN) != 0)
+		die("%s: cannot compile the capture filter: %s", iface,
+		    pcap_geterr(p));
+	/* a struct bpf_insn is a struct sock_filter */
+	prog.len = (unsigned short)code.bf_len;
+	prog.filter = (struct sock_filter *)code.bf_insns;
+	if (setsockopt(pcap_fileno(p), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		       sizeof(prog)) != 0)
+		die("%s: cannot set the capture filter: %s", iface,
+		    strerror(errno));
+	pcap_freecode(&code);
+}
+
+/* -i: the capture, its buffer and filter */
 static pcap_t *
 open_live(struct decap *d, const char *iface, int buffer_kib)
 {
@@ -425,6 +475,8 @@ open_live(struct decap *d, const char *iface, int buffer_kib)
 		die("%s: cannot set the capture filter: %s", iface,
 		    pcap_geterr(p));
 	pcap_freecode(&code);
+	if (is_loopback(iface))
+		keep_received_copies(p, iface, filter);
 	fprintf(stderr, "%s: listening on %s, link-type %s, buffer %d KiB, "
 		"capture filter '%s'\n", prog, iface,
 		pcap_datalink_val_to_name(pcap_datalink(p)) ?
