@@ -41,6 +41,7 @@ setup() {
 	trap 'exit 1' HUP INT TERM
 	failed=0
 	passed=0
+	skipped=0
 	root=$(test "$(id -u)" = 0 && echo yes || echo no)
 }
 
@@ -320,7 +321,8 @@ uid_of() {
 # tcpdump where it exists), -Z root stays root; its file is that user's
 test_privileges() {
 	if test $root = no; then
-		echo "skip - the drop of root needs root"
+		echo "skip - the drop of root needs root (2 checks)"
+		skipped=$((skipped + 2))
 		return
 	fi
 	user=tcpdump
@@ -362,7 +364,8 @@ test_from() {
 	check "--listen [::1] --from 2001:db8::/32: 200 from ::1 refused, nothing written" \
 		test "$(summary written) $(summary refused)" = "0 200 0" -a "$(wc -c <"$tmp/f6.pcap")" = 24
 	if test $root = no; then
-		echo "skip - -i lo --from needs root"
+		echo "skip - -i lo --from needs root (1 check)"
+		skipped=$((skipped + 1))
 		return
 	fi
 	port=$(free_port)
@@ -427,7 +430,8 @@ if test $root = yes; then
 	test_interface_stream "$full at full speed" $full
 	test_interface_stream "$full at full speed, -B 64: drops" $full -- -B 64
 else
-	echo "skip - -i lo needs root (2 checks)"
+	echo "skip - -i lo needs root (3 checks)"
+	skipped=$((skipped + 3))
 fi
-echo "decap live: $passed passed, $failed failed"
+echo "decap live: $passed passed, $failed failed, $skipped skipped"
 test $failed = 0
