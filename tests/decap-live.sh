@@ -31,9 +31,11 @@ setup() {
 	here=$(cd "$(dirname "$0")" && pwd)
 	if test -n "${DECAP_WRAPPER:-}"; then
 		paced=20000 rate=10000 full=30000 settle=3 stop_ms=5000
+		rotating=50000
 		echo "# under ${DECAP_WRAPPER%% *}: $paced paced and $full full-speed datagrams, stop within $stop_ms ms"
 	else
 		paced=300000 rate=100000 full=1000000 settle=1 stop_ms=1000
+		rotating=100000
 	fi
 	tmp=$(mktemp -d)
 	chmod 777 "$tmp"
@@ -261,7 +263,7 @@ rotated() {
 	shift 2
 	port=$(free_port)
 	start --listen "127.0.0.1:$port" "$@" || { not_ok "$name"; return; }
-	send -r 20000 -b 1000 -t 10 "$port" 100000
+	send -r $((rotating / 5)) -b 1000 -t 10 "$port" $rotating
 	drained "$port" || true
 	finish
 	# shellcheck disable=SC2086
@@ -283,7 +285,7 @@ test_rotation() {
 	port=$(free_port)
 	mkdir -m 777 "$tmp/w"
 	start --listen "127.0.0.1:$port" -C 1 -W 3 -w "$tmp/w/r.pcap" || { not_ok "-W 3"; return; }
-	send -r 20000 -b 1000 -t 10 "$port" 100000
+	send -r $((rotating / 5)) -b 1000 -t 10 "$port" $rotating
 	drained "$port" || true
 	finish
 	check "-C 1 -W 3: the files r.pcap0, r.pcap1, r.pcap2 reused round" \

@@ -1073,6 +1073,8 @@ main(int argc, char **argv)
 		die("out of memory");
 	if (s.buffer_kib == 0)
 		s.buffer_kib = DEFAULT_BUFFER_KIB;
+	/* before the start line: a signal from then on is a stop */
+	catch_signals();
 	if (s.file != NULL)
 		p = open_file(&d, s.file);
 	else if (s.iface != NULL)
@@ -1094,7 +1096,6 @@ main(int argc, char **argv)
 	if (d.path != NULL && decap_open_single(&d) != 0)
 		die("%s%s%s%s", d.errmsg, became ? " (as user " : "",
 		    became ? became : "", became ? "; -Z root stays root)" : "");
-	catch_signals();
 
 	if (p != NULL &&
 	    run_pcap(&d, live_in, p, s.file != NULL ? s.file : s.iface))
