@@ -78,6 +78,7 @@ print(s.getsockname()[1])'
 # own process (timeout's child), once it says it is listening
 start() {
 	rm -f "$tmp/err"
+	cmd="$*"
 	timeout -s KILL $LIMIT ${DECAP_WRAPPER:-} "$decap" "$@" 2>"$tmp/err" &
 	tpid=$!
 	pid=
@@ -94,11 +95,13 @@ start() {
 	return 1
 }
 
-# finish: SIGTERM to decap, its exit status in $rc
+# finish: SIGTERM to decap, its exit status in $rc; any but 0 (an
+# error, valgrind's 99, timeout's kill) is a failure of its own
 finish() {
 	kill -TERM "$pid" 2>/dev/null || true
 	rc=0
 	wait $tpid || rc=$?
+	test $rc = 0 || not_ok "decap $cmd: exit $rc"
 }
 
 # drained PORT: until the socket bound to PORT has nothing queued
