@@ -29,6 +29,10 @@ check_tools() {
 	perl -MPOSIX -MCwd -MFile::Path -MFile::Spec -MData::Dumper -e 1 \
 		>/dev/null 2>&1 || need perl
 	have python3 || need python3
+	# dpkg-buildflags: Debian's hardening flags, as its tcpdump is built
+	if distro_flags_wanted "$@"; then
+		have dpkg-buildflags || need dpkg-dev
+	fi
 	have xz || need xz-utils
 	# libpcap's header (and pcap-config, which tcpdump's configure uses)
 	{ test -f /usr/include/pcap.h && have pcap-config; } || need libpcap-dev
@@ -42,6 +46,12 @@ check_tools() {
 	have apt-get || need apt
 	test -f /usr/share/keyrings/debian-archive-keyring.gpg ||
 		need debian-archive-keyring
+}
+
+# distro_flags_wanted CONFIGURE-OPTION...: whether configure is to use
+# the distribution's flags (not told --disable-distro-flags)
+distro_flags_wanted() {
+	case " $* " in *" --disable-distro-flags "*) return 1 ;; esac
 }
 
 # install_missing: install what is missing as root, else say how and stop

@@ -58,15 +58,18 @@ build_log() {
 	fi
 }
 
-# lintian_clean: no error on the .deb and the .changes (warnings shown)
+# lintian_clean: 0 errors on the .deb and the .changes (and so the
+# source package and its changelog entry); warnings shown
 lintian_clean() {
-	local out
+	local out errors warnings
 	out=$(lintian "$deb" "$changes" 2>&1 || true)
 	echo "$out" | sed 's/^/  lintian: /'
-	if grep -q '^E:' <<<"$out"; then
-		bad "lintian reports errors"
+	errors=$(grep -c '^E:' <<<"$out" || true)
+	warnings=$(grep -c '^W:' <<<"$out" || true)
+	if test "$errors" = 0; then
+		ok "lintian: 0 errors, $warnings warnings"
 	else
-		ok "lintian: no errors"
+		bad "lintian: $errors errors, $warnings warnings"
 	fi
 }
 

@@ -12,7 +12,7 @@ test $# = 2 || { echo "usage: $0 SRCDIR DECAP" >&2; exit 2; }
 srcdir=$1
 decap=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 if ! command -v systemd-analyze >/dev/null 2>&1; then
-	echo "skip - systemd-analyze not found: the unit is not verified"
+	echo "skip - systemd-analyze not found: the unit is not verified (install systemd)"
 	exit 0
 fi
 tmp=$(mktemp -d)

@@ -66,14 +66,23 @@ check() {
 	if "$@"; then ok "$text"; else not_ok "$text"; fi
 }
 
-# roomy NAME N: true when decap gets its default 32 MiB buffer (root,
-# or net.core.rmem_max as large); else N checks that need it to lose
-# nothing (NAME) are skipped, and said
+# skip WHY CHECK...: one skip line for each CHECK that needs root
+skip() {
+	why=$1
+	shift
+	for what in "$@"; do
+		echo "skip - $what: $why (run as root)"
+		skipped=$((skipped + 1))
+	done
+}
+
+# roomy CHECK...: true when decap gets its default 32 MiB buffer (root,
+# or net.core.rmem_max as large); else the CHECKs, which need it to lose
+# nothing, are skipped
 roomy() {
 	max=$(cat /proc/sys/net/core/rmem_max)
 	test $root = yes || test "$max" -ge 33554432 && return 0
-	echo "skip - $1: not root, the buffer is at most net.core.rmem_max ($max bytes) ($2 checks)"
-	skipped=$((skipped + $2))
+	skip "its buffer would be net.core.rmem_max, $max bytes" "$@"
 	return 1
 }
 
@@ -159,7 +168,7 @@ test_listen_stream() {
 	name=$1
 	count=$2
 	shift 2
-	roomy "--listen, $name" 1 || return 0
+	roomy "--listen, $name" || return 0
 	port=$(free_port)
 	start --listen "127.0.0.1:$port" -w "$tmp/l.pcap" || { not_ok "$name"; return; }
 	send "$@" "$port" "$count"
@@ -247,7 +256,7 @@ test_sigterm_idle() {
 # test_sigusr1: SIGUSR1 mid-stream prints a summary and goes on;
 # nothing lost
 test_sigusr1() {
-	roomy "SIGUSR1" 1 || return 0
+	roomy "SIGUSR1 mid-stream" || return 0
 	port=$(free_port)
 	start --listen "127.0.0.1:$port" -w "$tmp/u.pcap" || { not_ok "SIGUSR1"; return; }
 	"$sender" -r $((rate / 4)) -b 1000 "$port" $rate >"$tmp/sent" &
@@ -295,7 +304,7 @@ rotated() {
 
 # test_rotation: -G 1 (strftime in -w), -C 1, and -C 1 -W 3 numbering
 test_rotation() {
-	roomy "rotation" 3 || return 0
+	roomy "-G 1" "-C 1" "-C 1 -W 3" || return 0
 	mkdir -m 777 "$tmp/g" "$tmp/c"
 	rotated "-G 1 over 5 s" "$tmp/g/*.pcap" -G 1 -w "$tmp/g/%s.pcap"
 	rotated "-C 1 over 5 s" "$tmp/c/c.pcap*" -C 1 -w "$tmp/c/c.pcap"
@@ -312,7 +321,7 @@ test_rotation() {
 # test_sighup: logrotate's way: the file moved away, SIGHUP, a new file;
 # the two hold every packet sent
 test_sighup() {
-	roomy "SIGHUP" 1 || return 0
+	roomy "SIGHUP mid-stream" || return 0
 	port=$(free_port)
 	start --listen "127.0.0.1:$port" -w "$tmp/h.pcap" || { not_ok "SIGHUP"; return; }
 	"$sender" -r $((rate / 4)) -b 1000 "$port" $rate >"$tmp/sent" &
@@ -341,8 +350,7 @@ uid_of() {
 # tcpdump where it exists), -Z root stays root; its file is that user's
 test_privileges() {
 	if test $root = no; then
-		echo "skip - the drop of root needs root (2 checks)"
-		skipped=$((skipped + 2))
+		skip "not root" "-Z tcpdump" "-Z root"
 		return
 	fi
 	user=tcpdump
@@ -368,7 +376,7 @@ test_privileges() {
 # test_from: --from takes only its senders; the rest counted, nothing
 # written (IPv4 with --listen and -i, IPv6 with --listen)
 test_from() {
-	roomy "--from" 3 || return 0
+	roomy "--listen --from" "--listen --from (IPv6)" "-i lo --from" || return 0
 	port=$(free_port)
 	start --listen "127.0.0.1:$port" --from 127.0.0.1/32,::1 -w "$tmp/f.pcap" || { not_ok "--from"; return; }
 	send -s 127.0.0.2 "$port" 500
@@ -385,8 +393,7 @@ test_from() {
 	check "--listen [::1] --from 2001:db8::/32: 200 from ::1 refused, nothing written" \
 		test "$(summary written) $(summary refused)" = "0 200 0" -a "$(wc -c <"$tmp/f6.pcap")" = 24
 	if test $root = no; then
-		echo "skip - -i lo --from needs root (1 check)"
-		skipped=$((skipped + 1))
+		skip "a capture" "-i lo --from"
 		return
 	fi
 	port=$(free_port)
@@ -402,7 +409,7 @@ test_from() {
 # test_max_outputs: --split with 10 sessions and --max-outputs 3: 3
 # files, the rest counted, no file anywhere else
 test_max_outputs() {
-	roomy "--max-outputs" 1 || return 0
+	roomy "--split --max-outputs" || return 0
 	port=$(free_port)
 	mkdir -m 777 "$tmp/m"
 	start --listen "127.0.0.1:$port" --max-outputs 3 --split "$tmp/m/%s.pcap" || { not_ok "--max-outputs"; return; }
@@ -452,8 +459,7 @@ if test $root = yes; then
 	test_interface_stream "$full at full speed" $full
 	test_interface_stream "$full at full speed, -B 64: drops" $full -- -B 64
 else
-	echo "skip - -i lo needs root (3 checks)"
-	skipped=$((skipped + 3))
+	skip "a capture" "-i lo, $paced paced" "-i lo, $full at full speed" "-i lo, -B 64"
 fi
 echo "decap live: $passed passed, $failed failed, $skipped skipped"
 test $failed = 0

@@ -233,7 +233,7 @@ test_io() {
 		check "-r a pcapng capture writes what the pcap gives" \
 			same "$tmp/all.pcap" "$tmp/ng.pcap"
 	else
-		echo "skip - editcap not found: no pcapng input"
+		echo "skip - editcap not found: no pcapng input (install wireshark-common)"
 	fi
 	d -r "$tmp/c.pcap" -w "$tmp/c5.pcap" -c 5 --payload=ip
 	check "-c 5 writes 5" test "$(records "$tmp/c5.pcap")" = 5

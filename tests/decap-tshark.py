@@ -101,7 +101,7 @@ def main():
         sys.exit(__doc__)
     decap = sys.argv[1]
     if shutil.which("tshark") is None:
-        print("skip - tshark not found")
+        print("skip - tshark not found (install tshark)")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         corpus = os.path.join(tmp, "corpus.pcap")
