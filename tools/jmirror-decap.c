@@ -1072,7 +1072,7 @@ main(int argc, char **argv)
 	struct settings s = { NULL, NULL, NULL, NULL,
 			      { REASM_DEFAULT_MAX_BYTES,
 				REASM_DEFAULT_TIMEOUT_NS }, 0, NULL, 0 };
-	struct live_input in = { NULL, -1, 0 };
+	struct live_input in = { NULL, -1, 0, 0 };
 	const struct live_input *live_in = NULL;
 	pcap_t *p = NULL;
 	int status = DECAP_EXIT_OK;
