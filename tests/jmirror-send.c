@@ -23,7 +23,11 @@
  *
  *   jmirror-send [-d ADDR] [-s ADDR] [-r RATE] [-b BURST] [-k SESSIONS]
  *                [-t SECONDS] PORT COUNT
- *   jmirror-send --check [-k SESSIONS] [-n COUNT] FILE...
+ *   jmirror-send --check [-n COUNT] FILE...
+ *
+ * -d and -s: the destination (default 127.0.0.1) and source addresses;
+ * -k: session ids 144 + N mod SESSIONS (default 1); -t: stop sending
+ * after SECONDS (default 60) whatever is left.
  */
 
 #ifndef _GNU_SOURCE
