@@ -2,14 +2,17 @@
 # run-bench.sh: what the jmirror printer costs tcpdump, and tcpdump against
 # tshark, on a generated capture; jmirror-decap's speed against a plain
 # tcpdump copy and against tshark, and its memory, also under a flood of
-# incomplete fragments; with -s SENDER and as root, its live inputs on
-# the loopback interface against tcpdump -i lo.  Prints one table of figures and targets and a
-# summary line; exits non-zero if a check or a target failed.
+# incomplete fragments; what a fragment costs the reassembler in each
+# arrival order; with -s SENDER and as root, its live inputs on the
+# loopback interface against tcpdump -i lo.  Prints one table of figures
+# and targets and a summary line; exits non-zero if a check or a target
+# failed.
 # Not part of make check: it takes a few minutes.
 
 usage() {
 	cat <<EOF
-usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] [-s SENDER] PATCHED_TCPDUMP STOCK_TCPDUMP DECAP [N]
+usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] -a BENCH_REASM [-s SENDER] PATCHED_TCPDUMP STOCK_TCPDUMP DECAP [N]
+       $0 -A -a BENCH_REASM [-w WORKDIR] [-r RUNS]
 
   PATCHED_TCPDUMP  tcpdump built with the jmirror printer
   STOCK_TCPDUMP    tcpdump built from the same source without it
@@ -24,7 +27,12 @@ usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] [-s SENDER] PATCHED_TCPDUMP STO
                    only (default 50000, or N if less); callgrind is
                    about 60 times slower than tcpdump
   -r RUNS          timed runs per figure, the median is kept (default 3);
-                   tshark filtering the 10 * N capture runs once
+                   tshark filtering the 10 * N capture runs once; the
+                   reassembler's runs keep the least
+  -a BENCH_REASM   the reassembler's driver (bench/bench-reasm.c, built
+                   with -O2)
+  -A               only the reassembler's rows: no tcpdump, decap or
+                   tshark needed
   -s SENDER        tools/jmirror-send: as root, time decap's live inputs
                    (--listen, -i lo) against tcpdump -i lo -w on a stream
                    of LIVE_COUNT datagrams sent to 127.0.0.1, and find
@@ -36,6 +44,11 @@ EOF
 
 # the flood of incomplete datagrams; decap's peak RSS targets, kB
 FLOOD=1000000
+# the reassembler's figures: datagrams, fragments of 8 bytes each (the
+# most a datagram has), orders against in-order
+REASM_DATAGRAMS=30
+REASM_FRAGS=8180
+REASM_ORDERS="reversed last-first-then-ascending random interleaved"
 DECAP_RSS_KB=16384
 FLOOD_RSS_KB=65536
 # the live stream, and the rates (datagrams a second, in bursts of 1000;
@@ -86,18 +99,27 @@ parse_args() {
 	workdir=
 	cg_packets=
 	runs=3
+	bench_reasm=
+	reasm_only=no
 	sender=
-	while getopts w:c:r:s:h opt; do
+	while getopts w:c:r:a:As:h opt; do
 		case $opt in
 		w) workdir=$OPTARG ;;
 		s) sender=$(abspath "$OPTARG") ;;
 		c) cg_packets=$OPTARG ;;
 		r) runs=$OPTARG ;;
+		a) bench_reasm=$(abspath "$OPTARG") ;;
+		A) reasm_only=yes ;;
 		h) usage; exit 0 ;;
 		*) usage >&2; exit 2 ;;
 		esac
 	done
 	shift $((OPTIND - 1))
+	test -n "$bench_reasm" || { usage >&2; exit 2; }
+	if test $reasm_only = yes; then
+		test $# = 0 || { usage >&2; exit 2; }
+		return
+	fi
 	test $# = 3 || test $# = 4 || { usage >&2; exit 2; }
 	patched=$(abspath "$1")
 	stock=$(abspath "$2")
@@ -114,15 +136,8 @@ parse_args() {
 	big=$((n * 10))
 }
 
-setup() {
-	here=$(cd "$(dirname "$0")" && pwd)
-	for t in "$patched" "$stock" "$decap"; do
-		test -x "$t" || die "not an executable: $t"
-	done
-	for t in python3 valgrind tshark awk; do
-		command -v $t >/dev/null || die "$t not found"
-	done
-	test -x /usr/bin/time || die "/usr/bin/time not found (Debian package 'time')"
+# setup_work: the work directory, kept with -w
+setup_work() {
 	if test -n "$workdir"; then
 		mkdir -p "$workdir" || exit 2
 		work=$(cd "$workdir" && pwd)
@@ -131,6 +146,18 @@ setup() {
 		trap 'rm -rf "$work"' EXIT
 		trap 'exit 1' HUP INT PIPE TERM
 	fi
+}
+
+setup() {
+	here=$(cd "$(dirname "$0")" && pwd)
+	for t in "$patched" "$stock" "$decap" "$bench_reasm"; do
+		test -x "$t" || die "not an executable: $t"
+	done
+	for t in python3 valgrind tshark awk; do
+		command -v $t >/dev/null || die "$t not found"
+	done
+	test -x /usr/bin/time || die "/usr/bin/time not found (Debian package 'time')"
+	setup_work
 	# the same clock for every run: with TZ unset, glibc looks at
 	# /etc/localtime again for each time stamp tcpdump prints
 	TZ=UTC0
@@ -515,15 +542,17 @@ report_flood() {
 	row "decap peak RSS, flood of $FLOOD datagrams" \
 		"$(calc '%d kB = %.1f MiB' "$kb, $kb / 1024")" "<= 64 MiB" \
 		"$(verdict "$kb <= $FLOOD_RSS_KB")"
-	# fragments, reassembled, incomplete at the end, timed out, evicted
+	# fragments and datagrams: reassembled, incomplete at the end, timed
+	# out, evicted
 	# shellcheck disable=SC2046
-	set -- $(sed -n 's/.*fragments: \([0-9]*\) reassembled into \([0-9]*\) datagrams; \([0-9]*\) incomplete, [0-9]* overlapping, \([0-9]*\) timed out, \([0-9]*\) evicted,.*/\1 \2 \3 \4 \5/p' "$work/flood.err")
-	test $# = 5 || die "no fragment counts in decap's summary: see $work/flood.err"
+	set -- $(sed -n 's/.*: fragments: \([0-9]*\) reassembled into \([0-9]*\) datagrams\{0,1\}; \([0-9]*\) in \([0-9]*\) incomplete .*/\1 \2 \3 \4/p' "$work/flood.err") \
+		$(sed -n 's/.*: fragments dropped: [0-9]* in [0-9]* overlapping [a-z]*, \([0-9]*\) in \([0-9]*\) timed out, \([0-9]*\) in \([0-9]*\) evicted,.*/\1 \2 \3 \4/p' "$work/flood.err")
+	test $# = 8 || die "no fragment counts in decap's summary: see $work/flood.err"
 	written=$(sed -n 's/^[^:]*: \([0-9]*\) written.*/\1/p' "$work/flood.err")
 	bytes=$(wc -c <"$work/flood.out")
 	row "  incomplete + timed out + evicted" \
-		"$3 + $4 + $5 = $(($3 + $4 + $5))" "$FLOOD" \
-		"$(verdict "$1 == $FLOOD && $2 == 0 && $3 + $4 + $5 == $FLOOD")"
+		"$4 + $6 + $8 = $(($4 + $6 + $8))" "$FLOOD" \
+		"$(verdict "$1 + $2 == 0 && $4 + $6 + $8 == $FLOOD && $3 + $5 + $7 == $FLOOD")"
 	row "  written (summary; output file bytes)" \
 		"${written:-?} ($bytes bytes)" "0 (24 bytes)" \
 		"$(verdict "\"$written\" == \"0\" && $bytes == 24")"
@@ -543,9 +572,68 @@ report_decap() {
 	rm -f "$work"/copy_*.out "$work"/decap_*.out
 }
 
-print_table() {
+# time_reasm: ns per fragment by arrival order, to $work/reasm.txt
+time_reasm() {
+	say "timing the reassembler by fragment order, $runs runs each"
+	start=$(date +%s)
+	"$bench_reasm" $REASM_DATAGRAMS $REASM_FRAGS "$runs" >"$work/reasm.txt" \
+		2>"$work/reasm.err" || die "failed: $bench_reasm (see $work/reasm.err)"
+	reasm_seconds=$(($(date +%s) - start))
+}
+
+# reasm_ns ORDER: its ns per fragment
+reasm_ns() {
+	ns=$(awk -v o="$1" '$1 == o { print $2 }' "$work/reasm.txt")
+	test -n "$ns" || die "no figure for $1 in $work/reasm.txt"
+	echo "$ns"
+}
+
+report_reasm() {
+	base=$(reasm_ns in-order) || exit 2
+	row "reassembly, in-order: ns/fragment" "$base" "" info
+	for order in $REASM_ORDERS; do
+		ns=$(reasm_ns "$order") || exit 2
+		row "  $order: / in-order" \
+			"$(calc '%.1f / %.1f = %.2fx' "$ns, $base, $ns / $base")" \
+			"<= 2x" "$(verdict "$ns <= 2 * $base")"
+	done
+}
+
+# notes_reasm: how the reassembler's figures are taken
+notes_reasm() {
+	cat <<EOF
+reassembly: BENCH_REASM $REASM_DATAGRAMS $REASM_FRAGS $runs: $REASM_DATAGRAMS IPv4 datagrams of
+  $REASM_FRAGS fragments of 8 bytes fed to reasm_add() (-O2) from one buffer,
+  as a capture holds them; the CPU time of the feeding, the least of $runs
+  runs, per fragment; every datagram must come back byte for byte.
+  Orders: each datagram's fragments in order, reversed, the last one
+  first and then the others ascending, shuffled; interleaved: fragment k
+  of every datagram, then fragment k + 1 of every one.
+BENCH_REASM: $bench_reasm
+EOF
+}
+
+print_rows() {
 	printf '%-46s %-30s %-15s %s\n' figure measured target result
 	printf '%s' "$rows"
+}
+
+# reasm_only: the reassembler's rows alone (-A)
+reasm_only() {
+	test -x "$bench_reasm" || die "not an executable: $bench_reasm"
+	setup_work
+	time_reasm
+	report_reasm
+	print_rows
+	echo
+	notes_reasm
+	echo "compiler: $(cc --version 2>/dev/null | head -n 1)"
+	echo "machine:  $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "$passed passed, $failed failed"
+}
+
+print_table() {
+	print_rows
 	cat <<EOF
 
 Ir: instructions counted by valgrind's callgrind on the first $cg_packets packets.
@@ -575,6 +663,7 @@ decap:   DECAP -r JM -w OUT, and with --mirror-id=N; tcpdump -w: STOCK
 flood:   DECAP -r FLOOD -w OUT, with its default --reasm-budget and
   --reasm-timeout; FLOOD: gen-frag-flood.py -n $FLOOD (first fragments
   only, each of a datagram of its own, 1 us apart).
+$(notes_reasm)
 DECAP: $decap    STOCK: $stock
 live:    CPU time (user + sys, /proc/PID/stat) while SENDER sends
   $LIVE_COUNT datagrams (44 bytes: jmirror header, IPv4/UDP, 8 bytes) to
@@ -599,7 +688,7 @@ tshark:   $(tshark --version 2>/dev/null | head -n 1)
 decap:    $("$decap" --version 2>&1 | head -n 1)
 compiler: $(cc --version 2>/dev/null | head -n 1)
 machine:  $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds, decap $decap_seconds, live ${live_seconds:-0}
+seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds, decap $decap_seconds, reassembly $reasm_seconds, live ${live_seconds:-0}
 EOF
 	test -n "$workdir" && echo "profile:  callgrind_annotate $work/callgrind.A.out"
 	echo "$passed passed, $failed failed"
@@ -608,6 +697,11 @@ EOF
 main() {
 	begin=$(date +%s)
 	parse_args "$@"
+	if test $reasm_only = yes; then
+		reasm_only
+		test "$failed" -eq 0
+		return
+	fi
 	setup
 	gen_corpus
 	check_corpus
@@ -617,6 +711,8 @@ main() {
 	report_times
 	time_decap
 	report_decap
+	time_reasm
+	report_reasm
 	test -n "$sender" && test "$(id -u)" = 0 && time_live
 	report_live
 	print_table

@@ -17,9 +17,12 @@
  * libFuzzer harness for tools/jmirror-reasm.c, the fragment reassembler
  * of jmirror-decap.  An input is a stream of pseudo-packets fed to one
  * reassembler with a small budget and time-out; after every call the
- * harness checks that the bytes held stay within the budget and that a
- * completed datagram is a consistent IP datagram, and at the end that a
- * flush gives back every byte.  A broken invariant aborts.
+ * harness checks that the bytes held stay within the budget, that placing
+ * the fragment took at most REASM_STEPS_MAX steps (built with
+ * REASM_COUNT_STEPS) and that a completed datagram is a consistent IP
+ * datagram, and at the end that a flush gives back every byte and that
+ * the statistics account for every fragment fed exactly once.  A broken
+ * invariant aborts.
  *
  * Input layout:
  *   byte 0    budget: 4 KiB << (byte & 7)
@@ -41,9 +44,12 @@
  *             fragment size in 8-byte units; byte 3 a seed for the
  *             order of the fragments; the rest the payload
  *
+ * Seeds: fuzz/reasm-corpus/, whole datagrams of about a hundred 8-byte
+ * fragments in a shuffled order (the index of a large datagram).
+ *
  * Build (from the top of the source tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
- *       -fno-sanitize-recover=undefined -Itools \
+ *       -fno-sanitize-recover=undefined -DREASM_COUNT_STEPS -Itools \
  *       -o fuzz-reasm fuzz/fuzz-reasm.c tools/jmirror-reasm.c
  */
 
@@ -69,6 +75,9 @@
 #define PKT_MAX		(65535 + 40)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* packets fed that reasm_add() took for fragments, in this input */
+static unsigned long fragments_fed;
 
 static void
 check(int ok)
@@ -158,6 +167,15 @@ check_datagram(const uint8_t *out, size_t outlen)
 	}
 }
 
+/* After a flush, every fragment fed is in exactly one count. */
+static int
+every_fragment_counted(const struct reasm_stats *s)
+{
+	return s->frags_reassembled + s->frags_incomplete +
+	    s->frags_overlapping + s->frags_timed_out + s->frags_evicted +
+	    s->invalid + s->duplicates + s->after_overlap == fragments_fed;
+}
+
 /* Feed a copy of exactly len bytes, so that ASan sees any read beyond,
  * and check the result and the budget. */
 static void
@@ -167,13 +185,28 @@ feed_exact(struct reasm *r, size_t budget, const uint8_t *pkt, size_t len,
 	uint8_t *copy = malloc(len ? len : 1);
 	const uint8_t *out = NULL;
 	size_t outlen = 0;
+#ifdef REASM_COUNT_STEPS
+	unsigned long steps = reasm_steps(r);
+#endif
 
 	if (copy == NULL)
 		abort();
 	memcpy(copy, pkt, len);
-	if (reasm_add(r, copy, len, ts, &out, &outlen) == REASM_COMPLETE)
+	switch (reasm_add(r, copy, len, ts, &out, &outlen)) {
+	case REASM_COMPLETE:
 		check_datagram(out, outlen);
+		fragments_fed++;
+		break;
+	case REASM_NOT_FRAGMENT:
+		break;
+	default:
+		fragments_fed++;
+		break;
+	}
 	check(reasm_bytes_held(r) <= budget);
+#ifdef REASM_COUNT_STEPS
+	check(reasm_steps(r) - steps <= REASM_STEPS_MAX);
+#endif
 	free(copy);
 }
 
@@ -272,6 +305,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((r = reasm_new(&lim)) == NULL)
 		return 0;
 	empty = reasm_bytes_held(r);
+	fragments_fed = 0;
 	for (data += 2, size -= 2; size >= 3; data += 3 + n, size -= 3 + n) {
 		kind = data[0] & 3;
 		ts += (uint64_t)(data[0] >> 2) * 50 * MS;
@@ -284,6 +318,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	reasm_flush(r);
 	check(reasm_bytes_held(r) == empty);
+	check(every_fragment_counted(reasm_stats(r)));
 	reasm_free(r);
 	return 0;
 }

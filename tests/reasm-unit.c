@@ -23,6 +23,11 @@
  *
  * Usage: reasm-unit [WORD]   runs only the tests whose name holds WORD
  * (e.g. `reasm-unit flood` for the memory figures).
+ *
+ * Built with REASM_COUNT_STEPS (as make check-reasm builds it), the
+ * reassembler counts the steps it takes placing fragments, and the
+ * placement tests bound them: a time that hostile input cannot stretch,
+ * checked without timing anything.
  */
 
 #include <stdarg.h>
@@ -327,6 +332,8 @@ struct outcome {
 	size_t complete_at;	/* index of the last REASM_COMPLETE */
 	int matched;		/* that output equals the original */
 	int over_budget;	/* bytes held ever exceeded max */
+	unsigned long steps;	/* placing the fragments (REASM_COUNT_STEPS) */
+	unsigned long max_steps;/* placing one of them */
 };
 
 static void
@@ -335,6 +342,9 @@ feed_one(struct reasm *r, const struct dg *d, const struct pkt *p,
 {
 	const uint8_t *out = NULL;
 	size_t outlen = 0;
+#ifdef REASM_COUNT_STEPS
+	unsigned long before = reasm_steps(r), step;
+#endif
 
 	switch (reasm_add(r, p->b, p->len, ts, &out, &outlen)) {
 	case REASM_COMPLETE:
@@ -355,6 +365,12 @@ feed_one(struct reasm *r, const struct dg *d, const struct pkt *p,
 	}
 	if (reasm_bytes_held(r) > max)
 		o->over_budget = 1;
+#ifdef REASM_COUNT_STEPS
+	step = reasm_steps(r) - before;
+	o->steps += step;
+	if (step > o->max_steps)
+		o->max_steps = step;
+#endif
 }
 
 /* Feed d's fragments in the order of idx (count entries), one a second. */
@@ -413,13 +429,38 @@ family(int version)
 
 /* ---- the orders a whole datagram may come in ---- */
 
-enum order { IN_ORDER, REVERSED, SHUFFLED };
+enum order { IN_ORDER, REVERSED, SHUFFLED, LAST_FIRST };
 
 static const char *
 order_name(enum order o)
 {
-	return o == IN_ORDER ? "in order" : o == REVERSED ? "reversed" :
-	    "shuffled";
+	switch (o) {
+	case IN_ORDER:
+		return "in order";
+	case REVERSED:
+		return "reversed";
+	case SHUFFLED:
+		return "shuffled";
+	default:
+		return "last first, then ascending";
+	}
+}
+
+/* The indexes of n fragments in order ord. */
+static size_t *
+arrange(enum order ord, size_t n, uint64_t seed)
+{
+	size_t *idx = identity(n), i;
+
+	for (i = 0; i < n; i++) {
+		if (ord == REVERSED)
+			idx[i] = n - 1 - i;
+		if (ord == LAST_FIRST)
+			idx[i] = i == 0 ? n - 1 : i - 1;
+	}
+	if (ord == SHUFFLED)
+		shuffle(idx, n, seed);
+	return idx;
 }
 
 static const char *
@@ -443,20 +484,16 @@ test_order(int version, enum variant v, enum order ord, uint64_t seed,
 {
 	struct dg d = make_dg(version, payload, v, 0x1234 + (uint32_t)seed,
 	    chunk);
-	size_t *idx = identity(d.n), i;
+	size_t *idx = arrange(ord, d.n, seed);
 	struct reasm *r = new_reasm(0, 0);
 	struct outcome o;
 	size_t base = reasm_bytes_held(r);
 
-	if (ord == REVERSED)
-		for (i = 0; i < d.n; i++)
-			idx[i] = d.n - 1 - i;
-	if (ord == SHUFFLED)
-		shuffle(idx, d.n, seed);
 	o = feed(r, &d, idx, d.n, 0);
 	reasm_flush(r);
 	report(completed_once(&o, d.n) && o.held == d.n - 1 &&
 	    reasm_stats(r)->fragments == d.n &&
+	    reasm_stats(r)->frags_reassembled == d.n &&
 	    reasm_stats(r)->reassembled == 1 && reasm_bytes_held(r) == base,
 	    "%s%s %s, %zu fragments, seed %llu: reassembled byte for byte",
 	    family(version), variant_name(v), order_name(ord), d.n,
@@ -481,9 +518,9 @@ test_orders(int version)
 
 /* Every fragment but the one fed last comes twice, shuffled. */
 static void
-test_duplicated(int version)
+duplicated(int version, size_t chunk)
 {
-	struct dg d = make_dg(version, 6000, PLAIN, 77, 1000);
+	struct dg d = make_dg(version, 6000, PLAIN, 77, chunk);
 	size_t *idx = identity(d.n), count = 0, i;
 	struct reasm *r = new_reasm(0, 0);
 	struct outcome o;
@@ -497,12 +534,21 @@ test_duplicated(int version)
 	o = feed(r, &d, idx, count, 0);
 	report(completed_once(&o, count) &&
 	    reasm_stats(r)->duplicates == d.n - 1 && o.dropped == d.n - 1 &&
-	    reasm_stats(r)->overlapping == 0,
-	    "%s duplicated fragments: counted, ignored, reassembled",
-	    family(version));
+	    reasm_stats(r)->overlapping == 0 &&
+	    reasm_stats(r)->frags_reassembled == d.n,
+	    "%s duplicated fragments (%zu of them): counted, ignored, "
+	    "reassembled", family(version), d.n);
 	reasm_free(r);
 	free(idx);
 	free_dg(&d);
+}
+
+/* A few fragments, and enough of them to need the index (8-byte ones). */
+static void
+test_duplicated(int version)
+{
+	duplicated(version, 1000);
+	duplicated(version, 8);
 }
 
 /* Feed fragment 0, then bad (a changed copy of a fragment), then the
@@ -522,6 +568,7 @@ overlap_drops(struct dg *d, const struct pkt *bad, struct reasm *r)
 	free(idx);
 	return o.held == 1 && res == REASM_DROPPED && o2.complete == 0 &&
 	    o2.dropped == d->n - 1 && reasm_stats(r)->overlapping == 1 &&
+	    reasm_stats(r)->frags_overlapping == 2 &&
 	    reasm_stats(r)->after_overlap == d->n - 1;
 }
 
@@ -583,6 +630,8 @@ missing(int version, int missing_last)
 	reasm_flush(r);
 	report(o.complete == 0 && o.held == d.n - 1 &&
 	    reasm_stats(r)->incomplete_at_end == 1 &&
+	    reasm_stats(r)->frags_incomplete == d.n - 1 &&
+	    reasm_stats(r)->frags_reassembled == 0 &&
 	    reasm_bytes_held(r) == base,
 	    "%s missing %s fragment: held, never completed, counted at the end",
 	    family(version), missing_last ? "last" : "first");
@@ -629,7 +678,9 @@ test_timeout(int version)
 	ok &= outlen == d.len && memcmp(out, d.b, d.len) == 0;
 	reasm_expire(r, 1000 * SEC);
 	report(ok && reasm_stats(r)->timed_out == 1 &&
-	    reasm_stats(r)->reassembled == 1,
+	    reasm_stats(r)->frags_timed_out == d.n - 1 &&
+	    reasm_stats(r)->reassembled == 1 &&
+	    reasm_stats(r)->frags_reassembled == d.n,
 	    "%s time-out in capture time: dropped after it, complete at it",
 	    family(version));
 	reasm_free(r);
@@ -662,6 +713,7 @@ test_eviction(int version)
 		    &lost);
 	}
 	report(gone > 0 && gone < N - 1 && firsts.held == N &&
+	    reasm_stats(r)->frags_evicted == reasm_stats(r)->evicted &&
 	    kept.complete == 1 && kept.matched && lost.held == 1 &&
 	    !firsts.over_budget && !kept.over_budget && !lost.over_budget,
 	    "%s budget eviction: %zu oldest of %d went first, the rest "
@@ -702,6 +754,37 @@ add_pkt(struct reasm *r, const struct pkt *p)
 	size_t outlen;
 
 	return reasm_add(r, p->b, p->len, 0, &out, &outlen);
+}
+
+/* 200 of a datagram's 375 fragments of 8 bytes, shuffled, then one of 16
+ * bytes across two of them: an overlap found through the index; the
+ * datagram and the other 175 are dropped. */
+static void
+test_overlap_indexed(int version)
+{
+	struct dg d = make_dg(version, 3000, PLAIN, 82, 8);
+	struct dg wide = make_dg(version, 3000, PLAIN, 82, 16);
+	size_t *idx = arrange(SHUFFLED, d.n, 12), i, across;
+	struct reasm *r = new_reasm(0, 0);
+	const struct reasm_stats *s = reasm_stats(r);
+	struct outcome o, rest;
+	enum reasm_result res;
+
+	o = feed(r, &d, idx, 200, 0);
+	for (i = 0; i < 200 && idx[i] % 2 != 0; i++)
+		;
+	across = idx[i] / 2;	/* a 16-byte fragment over a held one */
+	res = add_pkt(r, &wide.frags[across]);
+	rest = feed(r, &d, idx + 200, d.n - 200, 0);
+	report(o.held == 200 && res == REASM_DROPPED && rest.dropped ==
+	    d.n - 200 && s->overlapping == 1 && s->frags_overlapping == 201 &&
+	    s->after_overlap == d.n - 200 && s->reassembled == 0,
+	    "%s overlap among %zu fragments (indexed): datagram and later "
+	    "fragments dropped", family(version), d.n);
+	reasm_free(r);
+	free(idx);
+	free_dg(&wide);
+	free_dg(&d);
 }
 
 /* A datagram larger than the whole budget is dropped (counted as
@@ -952,6 +1035,99 @@ test_flood(int version)
 	flood(version, 1480);
 }
 
+/* ---- the cost of placing a fragment, in steps ---- */
+
+#ifdef REASM_COUNT_STEPS
+static unsigned
+ceil_log2(size_t n)
+{
+	unsigned b = 0;
+
+	while (((size_t)1 << b) < n)
+		b++;
+	return b;
+}
+
+/* Placing each of n fragments took at most 8 log2 n steps, and 2 log2 n
+ * on average: O(log n), whatever the order.  A walk along a list of the
+ * fragments takes n / 2 on average in the hostile orders. */
+static void
+report_steps(int version, const char *order, const struct outcome *o,
+    size_t n, int complete)
+{
+	unsigned lg = ceil_log2(n);
+
+	report(complete && o->max_steps <= 8 * lg && o->steps <= 2 * lg * n,
+	    "%s %s, %zu fragments: placing one took at most %lu steps "
+	    "(bound %u), %.1f on average (bound %u)", family(version),
+	    order, n, o->max_steps, 8 * lg, (double)o->steps / (double)n,
+	    2 * lg);
+}
+
+/* The largest datagram in 8-byte fragments, in a hostile order. */
+static void
+steps_order(int version, enum order ord)
+{
+	size_t payload = version == 4 ? 65535 - 20 : 65535 - 8;
+	struct dg d = make_dg(version, payload, PLAIN, 0x55, 8);
+	size_t *idx = arrange(ord, d.n, 9);
+	struct reasm *r = new_reasm(0, 0);
+	struct outcome o = feed(r, &d, idx, d.n, 0);
+
+	report_steps(version, order_name(ord), &o, d.n,
+	    completed_once(&o, d.n));
+	reasm_free(r);
+	free(idx);
+	free_dg(&d);
+}
+
+/* Two such datagrams, each shuffled, their fragments taking turns. */
+static void
+steps_interleaved(int version)
+{
+	size_t payload = version == 4 ? 65535 - 20 : 65535 - 8;
+	struct dg a = make_dg(version, payload, PLAIN, 0x56, 8);
+	struct dg b = make_dg(version, payload, PLAIN, 0x57, 8);
+	size_t *ia = arrange(SHUFFLED, a.n, 10), *ib = arrange(SHUFFLED, b.n, 11);
+	struct reasm *r = new_reasm(0, 0);
+	struct outcome oa, ob;
+	size_t i;
+
+	memset(&oa, 0, sizeof(oa));
+	memset(&ob, 0, sizeof(ob));
+	for (i = 0; i < a.n; i++) {
+		feed_one(r, &a, &a.frags[ia[i]], i, 0, REASM_DEFAULT_MAX_BYTES,
+		    &oa);
+		feed_one(r, &b, &b.frags[ib[i]], i, 0, REASM_DEFAULT_MAX_BYTES,
+		    &ob);
+	}
+	oa.steps += ob.steps;
+	if (ob.max_steps > oa.max_steps)
+		oa.max_steps = ob.max_steps;
+	report_steps(version, "two datagrams shuffled and interleaved", &oa,
+	    2 * a.n, completed_once(&oa, a.n) && completed_once(&ob, b.n));
+	reasm_free(r);
+	free(ia);
+	free(ib);
+	free_dg(&b);
+	free_dg(&a);
+}
+#endif
+
+static void
+test_placement(int version)
+{
+#ifdef REASM_COUNT_STEPS
+	steps_order(version, REVERSED);
+	steps_order(version, LAST_FIRST);
+	steps_order(version, SHUFFLED);
+	steps_interleaved(version);
+#else
+	report(0, "%s placement steps: reasm-unit was built without "
+	    "REASM_COUNT_STEPS", family(version));
+#endif
+}
+
 struct test {
 	const char *name;
 	void (*run)(int version);
@@ -962,6 +1138,7 @@ static const struct test tests[] = {
 	{ "duplicated", test_duplicated },
 	{ "duplicate-vs-overlap", test_duplicate_vs_overlap },
 	{ "overlap", test_overlap },
+	{ "overlap-indexed", test_overlap_indexed },
 	{ "missing-last", test_missing_last },
 	{ "missing-first", test_missing_first },
 	{ "timeout", test_timeout },
@@ -975,6 +1152,7 @@ static const struct test tests[] = {
 	{ "headers", test_headers },
 	{ "atomic", test_atomic },
 	{ "flood", test_flood },
+	{ "placement", test_placement },
 };
 
 int

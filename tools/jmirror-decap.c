@@ -806,11 +806,38 @@ kernel_drops(const struct live_input *in, unsigned long *drops)
 	return 0;
 }
 
+static const char *
+datagrams(unsigned long n)
+{
+	return n == 1 ? "datagram" : "datagrams";
+}
+
+/* Every fragment once: in a datagram written, left in one incomplete at
+ * the end, or dropped with its datagram or alone. */
+static void
+summary_fragments(const struct decap *d)
+{
+	const struct reasm_stats *rs = reasm_stats(d->reasm);
+
+	fprintf(stderr, "%s: fragments: %lu reassembled into %lu %s; "
+		"%lu in %lu incomplete %s at the end\n",
+		prog, rs->frags_reassembled, rs->reassembled,
+		datagrams(rs->reassembled), rs->frags_incomplete,
+		rs->incomplete_at_end, datagrams(rs->incomplete_at_end));
+	fprintf(stderr, "%s: fragments dropped: %lu in %lu overlapping %s, "
+		"%lu in %lu timed out, %lu in %lu evicted, %lu invalid, "
+		"%lu duplicate, %lu after an overlap, "
+		"%lu cut short in the capture\n",
+		prog, rs->frags_overlapping, rs->overlapping,
+		datagrams(rs->overlapping), rs->frags_timed_out, rs->timed_out,
+		rs->frags_evicted, rs->evicted, rs->invalid, rs->duplicates,
+		rs->after_overlap, d->counts.truncated_fragments);
+}
+
 static void
 summary(const struct decap *d, const struct live_input *in)
 {
 	const struct counts *c = &d->counts;
-	const struct reasm_stats *rs = reasm_stats(d->reasm);
 	unsigned long drops;
 	unsigned i;
 
@@ -823,12 +850,7 @@ summary(const struct decap *d, const struct live_input *in)
 		fprintf(stderr, "%s: dropped by the kernel: unknown (%s)\n",
 			prog, pcap_geterr(in->pcap));
 	decap_print_outputs(d, stderr, prog);
-	fprintf(stderr, "%s: fragments: %lu reassembled into %lu datagrams; "
-		"%lu incomplete, %lu overlapping, %lu timed out, %lu evicted, "
-		"%lu invalid, %lu duplicate, %lu cut short in the capture\n",
-		prog, rs->fragments, rs->reassembled, rs->incomplete_at_end,
-		rs->overlapping, rs->timed_out, rs->evicted, rs->invalid,
-		rs->duplicates, c->truncated_fragments);
+	summary_fragments(d);
 	fprintf(stderr, "%s: skipped: %lu not jmirror, %lu bad outer IP/UDP, "
 		"%lu short header, %lu not selected, %lu filtered, "
 		"%lu unknown payload, %lu not representable",

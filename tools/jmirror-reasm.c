@@ -43,7 +43,20 @@
  *   the datagram is complete when its first and last fragments are in and
  *   the bytes held equal the payload length given by the last fragment.
  *   This replaces RFC 815's hole list with one counter.  A fragment that
- *   continues the list (the usual, in-order case) is appended in O(1).
+ *   continues the list (the usual, in-order case) is appended in O(1), one
+ *   that goes first (reversed order) is prepended in O(1).
+ *
+ * - Anywhere else, finding a fragment's place must not walk the list: the
+ *   sender chooses the order, and a datagram may have 8,192 fragments.
+ *   Up to INDEX_AFTER fragments (more than a datagram of 65535 bytes cut
+ *   for a 1280-byte path has) the walk is short.  Past that the datagram
+ *   gets an index: the payload's offsets cut into regions of 64 bytes,
+ *   each with the last fragment starting in it, and a bitmap of the
+ *   regions that have one.  A fragment's predecessor is then the last one
+ *   of its region, or found from the last one of the nearest region
+ *   before it, walking at most the 8 fragments a region can hold: O(1)
+ *   in any order.  The index (8 KiB) counts against the budget like the
+ *   fragments.
  *
  * - Overlaps: RFC 5722 says a datagram with overlapping fragments is
  *   dropped whole, and later fragments of it too; the same rule is used
@@ -99,6 +112,21 @@
 #define NH_FRAGMENT		44
 #define NH_DSTOPTS		60
 #define FRAG_UNIT		8
+/* a datagram with more fragments than this gets an index */
+#define INDEX_AFTER		64
+/* regions of the index: 64 bytes of payload, 8 fragments at most */
+#define REGION_SHIFT		6
+#define REGIONS			((IP_MAXPACKET + 1) >> REGION_SHIFT)
+#define WORD_BITS		64
+
+#ifdef REASM_COUNT_STEPS
+/* REASM_STEPS_MAX holds: one step, then a walk along the list of a
+ * datagram without an index, or the index's words and a region's
+ * fragments */
+typedef char steps_max_holds[1 + INDEX_AFTER <= REASM_STEPS_MAX &&
+    1 + REGIONS / WORD_BITS + (1 << REGION_SHIFT) / FRAG_UNIT <=
+    REASM_STEPS_MAX ? 1 : -1];
+#endif
 
 /* key: version, IPv4 protocol, identification (4), source, destination */
 #define KEY_LEN			(1 + 1 + 4 + 16 + 16)
@@ -127,17 +155,25 @@ struct frag {
 	uint8_t data[];
 };
 
+/* Where the fragments of a large datagram start (see the top comment). */
+struct frag_index {
+	uint64_t used[REGIONS / WORD_BITS];	/* regions with a fragment */
+	struct frag *last[REGIONS];	/* the last fragment starting there */
+};
+
 struct dgram {
 	struct dgram *hnext;	/* hash chain */
 	struct dgram *older;	/* arrival list */
 	struct dgram *newer;
 	uint8_t key[KEY_LEN];
+	uint16_t nfrags;	/* at most 65536 / 8 */
 	int dead;		/* dropped for an overlap; kept to drop its
 				   later fragments */
 	int have_last;
 	uint64_t first_ns;
 	struct frag *frags;
 	struct frag *tail;
+	struct frag_index *index;	/* NULL up to INDEX_AFTER fragments */
 	uint8_t *hdr;		/* from the offset-0 fragment */
 	size_t hdrlen;
 	size_t nh_at;
@@ -159,6 +195,10 @@ struct reasm {
 	size_t held;		/* everything counted against the budget */
 	uint8_t *out;		/* the last completed datagram */
 	size_t out_cost;
+#ifdef REASM_COUNT_STEPS
+	unsigned long steps;	/* fragments and index words looked at to
+				   place fragments */
+#endif
 };
 
 enum parse_result { PARSE_NOT_FRAGMENT, PARSE_BAD, PARSE_FRAGMENT };
@@ -364,6 +404,9 @@ free_contents(struct reasm *r, struct dgram *d)
 		free(f);
 	}
 	d->frags = d->tail = NULL;
+	d->nfrags = 0;
+	free(d->index);
+	d->index = NULL;
 	free(d->hdr);
 	d->hdr = NULL;
 	r->held -= d->cost - alloc_cost(sizeof(*d));
@@ -383,16 +426,19 @@ drop_dgram(struct reasm *r, struct dgram *d)
 static void
 kill_dgram(struct reasm *r, struct dgram *d)
 {
+	r->stats.frags_overlapping += d->nfrags;
 	free_contents(r, d);
 	d->dead = 1;
 	r->stats.overlapping++;
 }
 
+/* (A dead datagram holds no fragment: kill_dgram() counted them.) */
 static void
 evict_dgram(struct reasm *r, struct dgram *d)
 {
 	if (!d->dead)
 		r->stats.evicted++;
+	r->stats.frags_evicted += d->nfrags;
 	drop_dgram(r, d);
 }
 
@@ -424,16 +470,67 @@ release_output(struct reasm *r)
 
 /* ---- fitting a fragment into its datagram ---- */
 
+static void
+count_step(struct reasm *r)
+{
+#ifdef REASM_COUNT_STEPS
+	r->steps++;
+#else
+	(void)r;
+#endif
+}
+
+static size_t
+region_of(uint32_t off)
+{
+	return off >> REGION_SHIFT;
+}
+
+/* The highest set bit of a non-zero word. */
+static unsigned
+top_bit(uint64_t w)
+{
+	return WORD_BITS - 1 - (unsigned)__builtin_clzll(w);
+}
+
+/* The last fragment of the nearest region before region i that has one
+ * (NULL: none). */
+static struct frag *
+last_before(struct reasm *r, const struct frag_index *ix, size_t i)
+{
+	size_t w = i / WORD_BITS;
+	uint64_t bits = ix->used[w] & ((UINT64_C(1) << (i % WORD_BITS)) - 1);
+
+	count_step(r);
+	while (bits == 0 && w > 0) {
+		count_step(r);
+		bits = ix->used[--w];
+	}
+	return bits == 0 ? NULL : ix->last[w * WORD_BITS + top_bit(bits)];
+}
+
 /* The fragment of d that p would follow (NULL: p goes first). */
 static struct frag *
-predecessor(const struct dgram *d, const struct piece *p)
+predecessor(struct reasm *r, const struct dgram *d, const struct piece *p)
 {
 	struct frag *f, *prev = NULL;
 
+	count_step(r);
 	if (d->tail != NULL && d->tail->off <= p->off)
 		return d->tail;
-	for (f = d->frags; f != NULL && f->off <= p->off; f = f->next)
+	if (d->frags == NULL || p->off < d->frags->off)
+		return NULL;
+	if (d->index != NULL) {
+		prev = d->index->last[region_of(p->off)];
+		if (prev != NULL && prev->off <= p->off)
+			return prev;
+		prev = last_before(r, d->index, region_of(p->off));
+	}
+	for (f = prev != NULL ? prev->next : d->frags;
+	    f != NULL && f->off <= p->off; f = f->next) {
+		count_step(r);
 		prev = f;
+	}
 	return prev;
 }
 
@@ -466,9 +563,10 @@ end_consistent(const struct dgram *d, const struct piece *p)
 }
 
 static enum fit
-fit_piece(const struct dgram *d, const struct piece *p, struct frag **prevp)
+fit_piece(struct reasm *r, const struct dgram *d, const struct piece *p,
+    struct frag **prevp)
 {
-	struct frag *prev = predecessor(d, p);
+	struct frag *prev = predecessor(r, d, p);
 	struct frag *next = prev != NULL ? prev->next : d->frags;
 
 	*prevp = prev;
@@ -481,6 +579,28 @@ fit_piece(const struct dgram *d, const struct piece *p, struct frag **prevp)
 	if (!end_consistent(d, p))
 		return FIT_INCONSISTENT;
 	return FIT_NEW;
+}
+
+/* Note f, just linked into d's list, in the index. */
+static void
+index_frag(struct frag_index *ix, struct frag *f)
+{
+	size_t i = region_of(f->off);
+
+	if (ix->last[i] == NULL || ix->last[i]->off < f->off)
+		ix->last[i] = f;
+	ix->used[i / WORD_BITS] |= UINT64_C(1) << (i % WORD_BITS);
+}
+
+/* Index every fragment of d into ix, a zeroed index, and keep it. */
+static void
+build_index(struct dgram *d, struct frag_index *ix)
+{
+	struct frag *f;
+
+	for (f = d->frags; f != NULL; f = f->next)
+		index_frag(ix, f);
+	d->index = ix;
 }
 
 /* Put f into d after prev and take in what p says. */
@@ -497,6 +617,9 @@ insert_frag(struct dgram *d, struct frag *prev, struct frag *f,
 		d->frags = f;
 	if (f->next == NULL)
 		d->tail = f;
+	d->nfrags++;
+	if (d->index != NULL)
+		index_frag(d->index, f);
 	d->received += p->len;
 	if (end > d->max_end)
 		d->max_end = end;
@@ -565,15 +688,17 @@ fix_header(uint8_t *out, size_t total, int version, size_t hdrlen,
 	}
 }
 
-/* Keep buf (size bytes) as the output until the next call. */
+/* Keep buf (size bytes, reassembled from nfrags fragments) as the output
+ * until the next call. */
 static void
-set_output(struct reasm *r, uint8_t *buf, size_t size,
+set_output(struct reasm *r, uint8_t *buf, size_t size, unsigned nfrags,
     const uint8_t **out, size_t *outlen)
 {
 	r->out = buf;
 	r->out_cost = alloc_cost(size);
 	r->held += r->out_cost;
 	r->stats.reassembled++;
+	r->stats.frags_reassembled += nfrags;
 	*out = buf;
 	*outlen = size;
 }
@@ -586,6 +711,7 @@ finish_dgram(struct reasm *r, struct dgram *d, const uint8_t **out,
 {
 	size_t total = d->hdrlen + d->end;
 	uint8_t *buf = malloc(total);
+	unsigned nfrags = d->nfrags;
 	struct frag *f;
 
 	if (buf == NULL) {
@@ -597,7 +723,7 @@ finish_dgram(struct reasm *r, struct dgram *d, const uint8_t **out,
 		memcpy(buf + d->hdrlen + f->off, f->data, f->len);
 	fix_header(buf, total, d->key[0], d->hdrlen, d->nh_at, d->nh);
 	drop_dgram(r, d);
-	set_output(r, buf, total, out, outlen);
+	set_output(r, buf, total, nfrags, out, outlen);
 	return REASM_COMPLETE;
 }
 
@@ -613,13 +739,14 @@ finish_atomic(struct reasm *r, const struct piece *p, const uint8_t **out,
 	if (!make_room(r, alloc_cost(total), NULL) ||
 	    (buf = malloc(total)) == NULL) {
 		r->stats.evicted++;
+		r->stats.frags_evicted++;
 		return REASM_DROPPED;
 	}
 	memcpy(buf, p->hdr, p->hdrlen);
 	memcpy(buf + p->hdrlen, p->data, p->len);
 	fix_header(buf, total, 6, p->hdrlen, p->nh_at, p->nh);
 	r->stats.fragments++;
-	set_output(r, buf, total, out, outlen);
+	set_output(r, buf, total, 1, out, outlen);
 	return REASM_COMPLETE;
 }
 
@@ -648,11 +775,19 @@ alloc_piece(const struct piece *p, struct frag **fp, uint8_t **hdrp)
 static enum reasm_result
 no_room(struct reasm *r, struct dgram *d)
 {
+	r->stats.frags_evicted++;
 	if (d != NULL)
 		evict_dgram(r, d);
 	else
 		r->stats.evicted++;
 	return REASM_DROPPED;
+}
+
+/* Does d need an index before it takes one more fragment? */
+static int
+needs_index(const struct dgram *d)
+{
+	return d != NULL && d->index == NULL && d->nfrags >= INDEX_AFTER;
 }
 
 /* Store p, which fits after prev in d (NULL: a new datagram). */
@@ -662,15 +797,25 @@ store_piece(struct reasm *r, struct dgram *d, struct frag *prev,
     size_t *outlen)
 {
 	size_t cost = alloc_cost(sizeof(struct frag) + p->len);
+	int want_index = needs_index(d);
+	struct frag_index *ix = NULL;
 	struct frag *f;
 	uint8_t *hdr;
 
 	if (p->off == 0)
 		cost += alloc_cost(p->hdrlen);
+	if (want_index)
+		cost += alloc_cost(sizeof(*ix));
 	if (!make_room(r, cost + (d == NULL ? alloc_cost(sizeof(*d)) : 0), d))
 		return no_room(r, d);
-	if (!alloc_piece(p, &f, &hdr))
+	if (want_index && (ix = calloc(1, sizeof(*ix))) == NULL)
 		return no_room(r, d);
+	if (!alloc_piece(p, &f, &hdr)) {
+		free(ix);
+		return no_room(r, d);
+	}
+	if (ix != NULL)
+		build_index(d, ix);
 	if (d == NULL && (d = new_dgram(r, p, ts_ns)) == NULL) {
 		free(f);
 		free(hdr);
@@ -699,11 +844,12 @@ add_piece(struct reasm *r, const struct piece *p, uint64_t ts_ns,
 	}
 	if (d == NULL)
 		return store_piece(r, NULL, NULL, p, ts_ns, out, outlen);
-	switch (fit_piece(d, p, &prev)) {
+	switch (fit_piece(r, d, p, &prev)) {
 	case FIT_DUPLICATE:
 		r->stats.duplicates++;
 		return REASM_DROPPED;
 	case FIT_OVERLAP:
+		r->stats.frags_overlapping++;
 		kill_dgram(r, d);
 		return REASM_DROPPED;
 	case FIT_INCONSISTENT:
@@ -802,6 +948,7 @@ reasm_expire(struct reasm *r, uint64_t now_ns)
 	    now_ns - d->first_ns > r->lim.timeout_ns) {
 		if (!d->dead)
 			r->stats.timed_out++;
+		r->stats.frags_timed_out += d->nfrags;
 		drop_dgram(r, d);
 	}
 }
@@ -815,6 +962,7 @@ reasm_flush(struct reasm *r)
 	while ((d = r->oldest) != NULL) {
 		if (!d->dead)
 			r->stats.incomplete_at_end++;
+		r->stats.frags_incomplete += d->nfrags;
 		drop_dgram(r, d);
 	}
 }
@@ -830,3 +978,11 @@ reasm_bytes_held(const struct reasm *r)
 {
 	return r->held;
 }
+
+#ifdef REASM_COUNT_STEPS
+unsigned long
+reasm_steps(const struct reasm *r)
+{
+	return r->steps;
+}
+#endif

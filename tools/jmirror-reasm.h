@@ -55,6 +55,16 @@ struct reasm_stats {
 	/* additions to the agreed interface */
 	unsigned long after_overlap;	/* fragments dropped: their datagram
 					   was dropped for an overlap before */
+	/* Where every fragment went, by the fate of its datagram: each one
+	 * given to reasm_add() is counted once, here or in invalid,
+	 * duplicates or after_overlap, or is still held. */
+	unsigned long frags_reassembled;/* in the datagrams completed */
+	unsigned long frags_incomplete;	/* in those incomplete at the end */
+	unsigned long frags_overlapping;/* in those dropped for an overlap,
+					   the overlapping one included */
+	unsigned long frags_timed_out;	/* in those timed out */
+	unsigned long frags_evicted;	/* in those evicted, and those that
+					   found no room */
 };
 
 enum reasm_result {
@@ -100,5 +110,14 @@ const struct reasm_stats *reasm_stats(const struct reasm *r);
  * datagrams, the last output); never more than max_bytes unless max_bytes
  * is smaller than the empty table (a few hundred bytes). */
 size_t reasm_bytes_held(const struct reasm *r);
+
+#ifdef REASM_COUNT_STEPS
+/* For the unit tests and the fuzz harness: the steps taken so far placing
+ * fragments (a fragment of the list or a word of the index looked at),
+ * which must stay O(1) a fragment in any arrival order; never more than
+ * REASM_STEPS_MAX for one fragment. */
+unsigned long reasm_steps(const struct reasm *r);
+#define REASM_STEPS_MAX 65
+#endif
 
 #endif /* JMIRROR_REASM_H */
