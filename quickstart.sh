@@ -36,6 +36,12 @@ check_tools() {
 	have xz || need xz-utils
 	# libpcap's header (and pcap-config, which tcpdump's configure uses)
 	{ test -f /usr/include/pcap.h && have pcap-config; } || need libpcap-dev
+	# flex and bison, to build the patched libpcap (the jmirror filter
+	# keyword) unless configured --with-system-libpcap
+	case " $* " in
+	*" --with-system-libpcap "*) ;;
+	*) have flex || need flex; have bison || need bison ;;
+	esac
 	# libcrypto, for ESP decryption (-E), as Debian's tcpdump has it
 	test -f /usr/include/openssl/crypto.h || need libssl-dev
 	# adduser, to create the user tcpdump drops to (make_drop_user)

@@ -572,6 +572,46 @@ report_decap() {
 	rm -f "$work"/copy_*.out "$work"/decap_*.out
 }
 
+# time_keyword: the capture-filter keyword (libpcap-patch) against decap
+# and tshark -Y, one intercept's DNS over TCP out of the 10 * N capture;
+# each writes $work/NAME.out (skipped when the patched tcpdump's libpcap
+# has no keyword)
+time_keyword() {
+	kw_seconds=0
+	if ! "$patched" -d -r "$jm" jmirror >/dev/null 2>&1; then
+		kw_skip=yes
+		return
+	fi
+	kw_skip=
+	say "timing tcpdump 'jmirror $mid and (tcp port 53)', decap and tshark -Y on $big packets"
+	start=$(date +%s)
+	timed kw_td "$patched" -Z root -r "$jm_big" -w "$work/kw_td.out" \
+		"jmirror $mid and (tcp port 53)"
+	timed kw_decap "$decap" -r "$jm_big" -w "$work/kw_decap.out" \
+		--mirror-id="$mid" 'tcp port 53'
+	timed_n 1 kw_ts tshark -r "$jm_big" \
+		-Y "jmirror.mid == $mid && tcp.port == 53" -w "$work/kw_ts.out"
+	kw_seconds=$(($(date +%s) - start))
+}
+
+report_keyword() {
+	if test -n "$kw_skip"; then
+		row "keyword: $patched has no jmirror filter keyword" "-" "" info
+		return
+	fi
+	tp=$(packets "$work/kw_td.out") dp=$(packets "$work/kw_decap.out")
+	sp=$(packets "$work/kw_ts.out")
+	row "keyword, $big pkts: tcpdump / decap / tshark pkts" "$tp / $dp / $sp" \
+		"equal, > 0" "$(verdict "$tp == $dp && $dp == $sp && $tp > 0")"
+	row "  tcpdump 'jmirror N and (tcp port 53)' s" \
+		"$(wall kw_td) (CPU $(cpu kw_td))" "" info
+	row "  decap --mirror-id=N 'tcp port 53' s / tcpdump s" \
+		"$(ratio "$(wall kw_decap)" "$(wall kw_td)")" "" info
+	row "  tshark -Y s / tcpdump s" \
+		"$(ratio "$(wall kw_ts)" "$(wall kw_td)")" "" info
+	rm -f "$work"/kw_*.out
+}
+
 # time_reasm: ns per fragment by arrival order, to $work/reasm.txt
 time_reasm() {
 	say "timing the reassembler by fragment order, $runs runs each"
@@ -660,6 +700,10 @@ decap:   DECAP -r JM -w OUT, and with --mirror-id=N; tcpdump -w: STOCK
   1 run at $big packets.  N = $mid, the first packet's mirror id.
   output = bare capture: decap's OUT and RAW are the same bytes.
   Peak RSS at $big packets: the larger of the two decap runs.
+keyword: $patched -Z root -r JM10 -w OUT 'jmirror N and (tcp port 53)'
+  (the capture filter keyword of libpcap-patch), DECAP -r JM10 -w OUT
+  --mirror-id=N 'tcp port 53', tshark -r JM10 -Y 'jmirror.mid == N &&
+  tcp.port == 53' -w OUT (1 run); JM10: the $big-packet capture.
 flood:   DECAP -r FLOOD -w OUT, with its default --reasm-budget and
   --reasm-timeout; FLOOD: gen-frag-flood.py -n $FLOOD (first fragments
   only, each of a datagram of its own, 1 us apart).
@@ -688,7 +732,7 @@ tshark:   $(tshark --version 2>/dev/null | head -n 1)
 decap:    $("$decap" --version 2>&1 | head -n 1)
 compiler: $(cc --version 2>/dev/null | head -n 1)
 machine:  $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds, decap $decap_seconds, reassembly $reasm_seconds, live ${live_seconds:-0}
+seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds, decap $decap_seconds, keyword $kw_seconds, reassembly $reasm_seconds, live ${live_seconds:-0}
 EOF
 	test -n "$workdir" && echo "profile:  callgrind_annotate $work/callgrind.A.out"
 	echo "$passed passed, $failed failed"
@@ -711,6 +755,8 @@ main() {
 	report_times
 	time_decap
 	report_decap
+	time_keyword
+	report_keyword
 	time_reasm
 	report_reasm
 	test -n "$sender" && test "$(id -u)" = 0 && time_live

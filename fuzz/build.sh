@@ -72,10 +72,13 @@ build_lib() {
 # link_fuzzer: the harness, libnetdissect.a and the libraries tcpdump uses
 link_fuzzer() {
 	libs=$(sed -n 's/^LIBS *= *//p' "$TREE/Makefile")
+	out=$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")
+	# in the tree: LIBS may name ../libpcap/libpcap.a, the patched libpcap
+	# beside it that tcpdump's configure prefers
 	# shellcheck disable=SC2086 # TREE_CFLAGS and libs are word lists
-	"$CLANG" $CPPFLAGS -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer $SAN \
-		-I"$TREE" -o "$OUT" "$HERE/fuzz-jmirror.c" \
-		"$TREE/libnetdissect.a" $libs
+	(cd "$TREE" && "$CLANG" $CPPFLAGS -g -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer $SAN -I. -o "$out" "$HERE/fuzz-jmirror.c" \
+		libnetdissect.a $libs)
 }
 
 check_tree

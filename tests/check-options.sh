@@ -138,6 +138,15 @@ check_configure() {
 
 	configure_error "with --with-user naming no user" 'without-user' \
 		"$configure" --with-user=jmirror-no-such-user
+
+	configure_error "with a --with-libpcap-src that is not libpcap" \
+		'gencode' "$configure" --with-libpcap-src="$tmp/bogus.tar.gz"
+	configure_error "with two libpcap sources" 'both' \
+		"$configure" --with-debian-libpcap=trixie \
+		--with-libpcap-src="$tmp/bogus.tar.gz"
+	configure_error "with --with-system-libpcap and a libpcap source" \
+		'system' "$configure" --with-system-libpcap \
+		--with-debian-libpcap=trixie
 }
 
 setup "$@"

@@ -106,7 +106,8 @@ usage(FILE *f)
 "mirrored packets as a pcap, raw IP (link type 101) or PPP (9).\n"
 "\n"
 "  -r FILE             read a pcap or pcapng capture ('-': standard input)\n"
-"  -i IFACE            capture on IFACE (the jmirror ports and fragments)\n"
+"  -i IFACE            capture on IFACE (the jmirror ports and fragments,\n"
+"                      or the jmirror filter keyword when libpcap has it)\n"
 "      --listen [ADDR:]PORT  receive jmirror datagrams on a UDP socket\n"
 "                      (PORT 1-65535; no ADDR: every IPv4 address)\n"
 "  -w FILE             write the mirrored packets to FILE ('-': standard\n"
@@ -409,6 +410,116 @@ live_filter(const struct decap *d, char *buf, size_t size)
 		snprintf(buf + n, size - n, ") or %s", frags);
 }
 
+/* whether the capture filters of this libpcap know the jmirror keyword */
+static int
+pcap_knows_jmirror(pcap_t *p)
+{
+	struct bpf_program code;
+
+	if (pcap_compile(p, &code, "jmirror", 1, PCAP_NETMASK_UNKNOWN) != 0)
+		return 0;
+	pcap_freecode(&code);
+	return 1;
+}
+
+/*
+ * The id selector of a --mirror-id or --session-id set for the jmirror
+ * keyword: "" for any id, " KW N" for one; -1 for ranges or several ids,
+ * which one jmirror primitive cannot express.
+ */
+static int
+id_selector(const struct id_set *ids, const char *kw, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (ids->n == 0)
+		return 0;
+	if (ids->n > 1 || ids->r[0].lo != ids->r[0].hi)
+		return -1;
+	snprintf(buf, size, " %s%u", kw, ids->r[0].lo);
+	return 0;
+}
+
+/*
+ * Whether EXPRESSION means the same on the mirrored packet in a kernel
+ * filter as decap's own filter: after "jmirror", the packet length and
+ * link-layer keywords would still read the outer packet.
+ */
+static int
+expression_is_inner(const char *expr)
+{
+	static const char *const outer[] = {
+		"len", "less", "greater", "link", "ether", "ppp", "inbound",
+		"outbound", "ifindex", "vlan", "mpls", "pppoed", "pppoes",
+		"geneve", "vxlan", "jmirror", "protochain"
+	};
+	const char *w = expr;
+	size_t n, i;
+
+	while (*w != '\0') {
+		n = strspn(w, "abcdefghijklmnopqrstuvwxyz"
+			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+		for (i = 0; n != 0 && i < sizeof(outer) / sizeof(outer[0]); i++)
+			if (strlen(outer[i]) == n &&
+			    strncmp(w, outer[i], n) == 0)
+				return 0;
+		w += n != 0 ? n : 1;
+	}
+	return 1;
+}
+
+/*
+ * The capture filter of -i with a libpcap that knows jmirror: every
+ * outer fragment (the first too, whose mirrored packet is cut short),
+ * or a jmirror datagram on the one port with the one mirror id and
+ * session id asked for whose mirrored packet matches EXPRESSION; 0 if
+ * the settings need the plain filter.
+ */
+static int
+jmirror_live_filter(const struct decap *d, char *buf, size_t size)
+{
+	char mid[32], sid[32];
+	int n;
+
+	if (d->any_udp || d->ports.n != 1 ||
+	    id_selector(&d->mirror_ids, "", mid, sizeof(mid)) != 0 ||
+	    id_selector(&d->session_ids, "session ", sid, sizeof(sid)) != 0 ||
+	    (d->filter_text != NULL && !expression_is_inner(d->filter_text)))
+		return 0;
+	n = snprintf(buf, size,
+		     "(ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] == 44) or "
+		     "(jmirror port %u%s%s%s%s%s)", d->ports.port[0], mid, sid,
+		     d->filter_text != NULL ? " and (" : "",
+		     d->filter_text != NULL ? d->filter_text : "",
+		     d->filter_text != NULL ? ")" : "");
+	return n > 0 && (size_t)n < size;
+}
+
+/*
+ * Set the capture filter of -i: the jmirror keyword's when libpcap has
+ * it and it compiles, else the jmirror ports and fragments; its text in
+ * filter
+ */
+static void
+set_live_filter(struct decap *d, pcap_t *p, const char *iface, char *filter,
+		size_t size)
+{
+	struct bpf_program code;
+
+	if (!pcap_knows_jmirror(p) ||
+	    !jmirror_live_filter(d, filter, size) ||
+	    pcap_compile(p, &code, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		live_filter(d, filter, size);
+		if (pcap_compile(p, &code, filter, 1,
+				 PCAP_NETMASK_UNKNOWN) != 0)
+			die("%s: cannot set the capture filter: %s", iface,
+			    pcap_geterr(p));
+	}
+	if (pcap_setfilter(p, &code) != 0)
+		die("%s: cannot set the capture filter: %s", iface,
+		    pcap_geterr(p));
+	pcap_freecode(&code);
+}
+
 /* 1 when iface is a loopback interface */
 static int
 is_loopback(const char *iface)
@@ -439,7 +550,7 @@ is_loopback(const char *iface)
 static void
 keep_received_copies(pcap_t *p, const char *iface, const char *filter)
 {
-	char inbound[600];
+	char inbound[1100];
 	struct bpf_program code;
 	struct sock_fprog prog;
 
@@ -461,8 +572,7 @@ keep_received_copies(pcap_t *p, const char *iface, const char *filter)
 static pcap_t *
 open_live(struct decap *d, const char *iface, int buffer_kib)
 {
-	char errbuf[PCAP_ERRBUF_SIZE], filter[512];
-	struct bpf_program code;
+	char errbuf[PCAP_ERRBUF_SIZE], filter[1024];
 	pcap_t *p = pcap_create(iface, errbuf);
 	int r;
 
@@ -480,12 +590,7 @@ open_live(struct decap *d, const char *iface, int buffer_kib)
 	if (r > 0)
 		fprintf(stderr, "%s: %s: %s\n", prog, iface, pcap_geterr(p));
 	d->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	live_filter(d, filter, sizeof(filter));
-	if (pcap_compile(p, &code, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-	    pcap_setfilter(p, &code) != 0)
-		die("%s: cannot set the capture filter: %s", iface,
-		    pcap_geterr(p));
-	pcap_freecode(&code);
+	set_live_filter(d, p, iface, filter, sizeof(filter));
 	if (is_loopback(iface))
 		keep_received_copies(p, iface, filter);
 	fprintf(stderr, "%s: listening on %s, link-type %s, buffer %d KiB, "
