@@ -46,6 +46,10 @@
 #define DECAP_BUCKETS		1024
 /* not-representable packets named in the summary (the rest: "other") */
 #define DECAP_MAX_REASONS	16
+/* --split: how many outputs a run may create (--max-outputs) */
+#define DECAP_DEFAULT_MAX_OUTPUTS	1024
+/* --from: how many address prefixes */
+#define DECAP_MAX_SENDERS	64
 
 /* exit statuses, tcpdump's convention */
 #define DECAP_EXIT_OK		0
@@ -55,6 +59,25 @@
 struct id_set {
 	unsigned n;
 	struct { uint32_t lo, hi; } r[DECAP_MAX_RANGES];
+};
+
+/* --from: the outer source addresses jmirror is accepted from; n == 0
+   takes all */
+struct sender_set {
+	unsigned n;
+	struct {
+		int version;		/* 4 or 6 */
+		unsigned prefix;	/* bits */
+		uint8_t addr[16];
+	} a[DECAP_MAX_SENDERS];
+};
+
+/* -G, -C and -W: when an output moves on to its next file */
+struct rotation {
+	unsigned seconds;		/* -G, 0 for none */
+	uint64_t bytes;			/* -C in bytes, 0 for none */
+	unsigned files;			/* -W, 0 for none */
+	unsigned digits;		/* of the file number, from -W */
 };
 
 /* --payload */
@@ -72,6 +95,8 @@ struct counts {
 	unsigned long unknown_payload;	/* neither IP nor PPP */
 	unsigned long not_representable;
 	unsigned long truncated_fragments; /* fragments cut short: lost */
+	unsigned long not_accepted;	/* --from did not take the sender */
+	unsigned long past_max_outputs;	/* --split past --max-outputs */
 };
 
 /* one reason a packet could not be written, and how often */
@@ -96,6 +121,9 @@ struct decap {
 	const char *pattern;		/* --split PATTERN, or NULL */
 	int flush_each;			/* -U */
 	unsigned long max_count;	/* -c, 0 for none */
+	struct sender_set senders;	/* --from */
+	unsigned long max_outputs;	/* --max-outputs */
+	struct rotation rotate;		/* -G, -C, -W */
 	/* state */
 	struct reasm *reasm;
 	struct counts counts;
@@ -108,6 +136,7 @@ struct decap {
 	unsigned nopen, max_open;
 	unsigned noutputs;
 	int error;			/* an output failed: stop */
+	int files_done;			/* -G with -W: the last file is full */
 	char errmsg[PCAP_ERRBUF_SIZE + 512];
 	const uint8_t *buf_ptr;		/* the packet being written */
 	uint8_t buf[DECAP_PACKET_MAX + 8];	/* a converted packet */
@@ -120,6 +149,8 @@ void decap_packet(struct decap *d, const struct pcap_pkthdr *h,
 void decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
 		       const uint8_t *p, unsigned caplen, unsigned len);
 int decap_done(const struct decap *d);
+int decap_sender_accepted(const struct decap *d, int version,
+			  const uint8_t *addr);
 uint64_t decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h);
 
 /* decap-output.c */
@@ -129,6 +160,7 @@ void decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 		    unsigned caplen, unsigned len);
 int decap_open_single(struct decap *d);
 int decap_close_outputs(struct decap *d);
+int decap_reopen_outputs(struct decap *d);
 void decap_free(struct decap *d);
 void decap_print_outputs(const struct decap *d, FILE *f, const char *prog);
 
