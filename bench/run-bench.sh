@@ -3,13 +3,15 @@
 # tshark, on a generated capture; jmirror-decap's speed against a plain
 # tcpdump copy and against tshark, and its memory, also under a flood of
 # incomplete fragments; what a fragment costs the reassembler in each
-# arrival order.  Prints one table of figures and targets and a summary
-# line; exits non-zero if a check or a target failed.
+# arrival order; with -s SENDER and as root, its live inputs on the
+# loopback interface against tcpdump -i lo.  Prints one table of figures
+# and targets and a summary line; exits non-zero if a check or a target
+# failed.
 # Not part of make check: it takes a few minutes.
 
 usage() {
 	cat <<EOF
-usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] -a BENCH_REASM PATCHED_TCPDUMP STOCK_TCPDUMP DECAP [N]
+usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] -a BENCH_REASM [-s SENDER] PATCHED_TCPDUMP STOCK_TCPDUMP DECAP [N]
        $0 -A -a BENCH_REASM [-w WORKDIR] [-r RUNS]
 
   PATCHED_TCPDUMP  tcpdump built with the jmirror printer
@@ -31,6 +33,10 @@ usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] -a BENCH_REASM PATCHED_TCPDUMP 
                    with -O2)
   -A               only the reassembler's rows: no tcpdump, decap or
                    tshark needed
+  -s SENDER        tools/jmirror-send: as root, time decap's live inputs
+                   (--listen, -i lo) against tcpdump -i lo -w on a stream
+                   of LIVE_COUNT datagrams sent to 127.0.0.1, and find
+                   the highest rate at which they lose nothing
 
 Needs python3, valgrind, tshark and GNU time as /usr/bin/time.
 EOF
@@ -45,6 +51,11 @@ REASM_FRAGS=8180
 REASM_ORDERS="reversed last-first-then-ascending random interleaved"
 DECAP_RSS_KB=16384
 FLOOD_RSS_KB=65536
+# the live stream, and the rates (datagrams a second, in bursts of 1000;
+# 0: as fast as the sender goes) tried for "0 lost", LIVE_STEP each
+LIVE_COUNT=1000000
+LIVE_RATES="100000 200000 400000 800000 0"
+LIVE_STEP=300000
 
 passed=0
 failed=0
@@ -90,9 +101,11 @@ parse_args() {
 	runs=3
 	bench_reasm=
 	reasm_only=no
-	while getopts w:c:r:a:Ah opt; do
+	sender=
+	while getopts w:c:r:a:As:h opt; do
 		case $opt in
 		w) workdir=$OPTARG ;;
+		s) sender=$(abspath "$OPTARG") ;;
 		c) cg_packets=$OPTARG ;;
 		r) runs=$OPTARG ;;
 		a) bench_reasm=$(abspath "$OPTARG") ;;
@@ -371,6 +384,129 @@ time_decap() {
 	decap_seconds=$(($(date +%s) - start))
 }
 
+# ticks PID: the CPU time PID has used, user + system, in clock ticks
+ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# live_run NAME COUNT RATE COMMAND...: COMMAND (a live capture) in the
+# background until it says it is listening; COUNT datagrams sent to
+# $port at RATE (0: full speed); its CPU ticks while they came in
+# $work/NAME.ticks, the sender's CPU seconds (the kernel's work as it
+# sends included) in NAME.sender, its count and seconds in NAME.sent,
+# the capture's standard error in NAME.err
+live_run() {
+	name=$1 count=$2 rate=$3
+	shift 3
+	"$@" >/dev/null 2>"$work/$name.err" &
+	lpid=$!
+	i=0
+	until grep -q 'listening on' "$work/$name.err" 2>/dev/null; do
+		i=$((i + 1))
+		test $i -lt 100 && kill -0 $lpid 2>/dev/null ||
+			die "did not start: $* (see $work/$name.err)"
+		sleep 0.1
+	done
+	t0=$(ticks $lpid)
+	s0=$(date +%s%N)
+	sent=$(/usr/bin/time -f '%U %S' -o "$work/$name.time" \
+		"$sender" -r "$rate" -b 1000 -t 60 "$port" "$count")
+	awk '{ print $1 + $2 }' "$work/$name.time" >"$work/$name.sender"
+	echo "$sent $(calc '%.3f' "($(date +%s%N) - $s0) / 1e9")" >"$work/$name.sent"
+	sleep 1		# what is queued is read
+	echo $(($(ticks $lpid) - t0)) >"$work/$name.ticks"
+	kill -TERM $lpid
+	wait $lpid || true
+}
+
+# lost NAME: what a live run did not write, from its summary (decap) or
+# tcpdump's "packets captured" line
+lost() {
+	w=$(sed -n -e 's/.*: \([0-9]*\) written.*/\1/p' \
+		-e 's/^\([0-9]*\) packets captured$/\1/p' "$work/$1.err" | tail -n 1)
+	echo $(($(cut -d' ' -f1 "$work/$1.sent") - ${w:-0}))
+}
+
+# time_live: decap --listen, decap -i lo and tcpdump -i lo -w on the
+# same stream; then the rates at which --listen and -i lose nothing
+time_live() {
+	say "timing the live inputs: $LIVE_COUNT datagrams over the loopback interface"
+	start=$(date +%s)
+	hz=$(getconf CLK_TCK)
+	port=$(python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+	live_run listen $LIVE_COUNT 0 "$decap" -Z root --listen "127.0.0.1:$port" \
+		-w "$work/listen.out"
+	# a socket on the port for the captures, that reads nothing
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+time.sleep(600)' "$port" &
+	sink=$!
+	live_run ilo $LIVE_COUNT 0 "$decap" -Z root -i lo --jmirror-port="$port" \
+		-w "$work/ilo.out"
+	live_run tdlo $LIVE_COUNT 0 "$stock" -Z root -B 32768 -i lo \
+		-w "$work/tdlo.out" udp port "$port"
+	for r in $LIVE_RATES; do
+		live_run "ilo_$r" $LIVE_STEP "$r" "$decap" -Z root -i lo \
+			--jmirror-port="$port" -w "$work/rate.out"
+	done
+	kill $sink
+	wait $sink 2>/dev/null || true
+	for r in $LIVE_RATES; do
+		live_run "listen_$r" $LIVE_STEP "$r" "$decap" -Z root \
+			--listen "127.0.0.1:$port" -w "$work/rate.out"
+	done
+	rm -f "$work"/listen.out "$work"/ilo.out "$work"/tdlo.out "$work"/rate.out
+	live_seconds=$(($(date +%s) - start))
+}
+
+# us_per NAME [sender]: CPU microseconds per datagram sent, of the
+# capture (or of the capture and the sender)
+us_per() {
+	if test "${2:-}" = sender; then
+		calc '%.3f' "($(cat "$work/$1.ticks") / $hz + $(cat "$work/$1.sender")) * 1e6 / $(cut -d' ' -f1 "$work/$1.sent")"
+	else
+		calc '%.3f' "$(cat "$work/$1.ticks") * 1e6 / $hz / $(cut -d' ' -f1 "$work/$1.sent")"
+	fi
+}
+
+# best_rate KIND: the sender's rate at the fastest step KIND lost nothing
+best_rate() {
+	best=none
+	for r in $LIVE_RATES; do
+		test "$(lost "$1_$r")" = 0 || break
+		best=$(calc '%.0f/s' "$(cut -d' ' -f1 "$work/$1_$r.sent") / $(cut -d' ' -f2 "$work/$1_$r.sent")")
+		test "$r" = 0 && best="$best (full speed)"
+	done
+	echo "$best"
+}
+
+# report_live: the live rows, or one saying they were not run
+report_live() {
+	if test -z "$sender" || test "$(id -u)" != 0; then
+		row "live inputs (-s SENDER, as root)" "not run" "" info
+		return
+	fi
+	td=$(us_per tdlo)
+	for kind in listen ilo; do
+		label="decap --listen"
+		test $kind = ilo && label="decap -i lo"
+		us=$(us_per $kind)
+		row "live, $LIVE_COUNT: $label / tcpdump -i lo us" \
+			"$us / $td = $(calc '%.1fx' "$us / ($td > 0 ? $td : 0.001)")" \
+			"<= 3x" "$(verdict "$us <= 3 * $td")"
+		row "  with the sender's (note 5)" \
+			"$(us_per $kind sender) / $(us_per tdlo sender) = $(calc '%.1fx' "$(us_per $kind sender) / $(us_per tdlo sender)")" \
+			"" info
+		row "  lost: decap; tcpdump" "$(lost $kind); $(lost tdlo)" "0" \
+			"$(verdict "$(lost $kind) == 0")"
+		row "  highest rate with 0 lost (note 4)" "$(best_rate $kind)" "" info
+	done
+}
+
 # packets FILE: how many packets the capture holds
 packets() {
 	"$stock" --count -r "$1" 2>/dev/null | sed -n 's/ packets$//p'
@@ -573,6 +709,22 @@ flood:   DECAP -r FLOOD -w OUT, with its default --reasm-budget and
   only, each of a datagram of its own, 1 us apart).
 $(notes_reasm)
 DECAP: $decap    STOCK: $stock
+live:    CPU time (user + sys, /proc/PID/stat) while SENDER sends
+  $LIVE_COUNT datagrams (44 bytes: jmirror header, IPv4/UDP, 8 bytes) to
+  127.0.0.1 as fast as it can, per datagram sent: DECAP -Z root --listen
+  127.0.0.1:PORT -w OUT, DECAP -Z root -i lo --jmirror-port=PORT -w OUT,
+  STOCK -Z root -B 32768 -i lo -w OUT udp port PORT (on lo it is handed
+  each packet twice, sent and received, and libpcap drops the sent copy;
+  decap's kernel filter takes only the received one).
+note 5: decap --listen's own time includes the kernel's UDP receive
+  path (dequeue, copy, time stamp), in its recvmmsg calls; a capture's
+  (tcpdump -i, decap -i) kernel work is done as the sender sends and
+  counted to the sender: with the sender's time added they compare like
+  with like.  For -i a socket bound to PORT that reads nothing takes the
+  datagrams, so that the kernel sends no ICMP error for each.
+note 4: $LIVE_STEP datagrams at each of $LIVE_RATES a second (0: full
+  speed), in bursts of 1000, with the default buffer; the sender's
+  achieved rate of the fastest step that lost none.
 
 tcpdump:  patched: $("$patched" --version 2>&1 | head -n 1), $("$patched" --version 2>&1 | sed -n 2p)
           stock:   $("$stock" --version 2>&1 | head -n 1), $("$stock" --version 2>&1 | sed -n 2p)
@@ -580,7 +732,7 @@ tshark:   $(tshark --version 2>/dev/null | head -n 1)
 decap:    $("$decap" --version 2>&1 | head -n 1)
 compiler: $(cc --version 2>/dev/null | head -n 1)
 machine:  $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds, decap $decap_seconds, keyword $kw_seconds, reassembly $reasm_seconds
+seconds:  $(($(date +%s) - begin)) in all: captures $gen_seconds, callgrind $cg_seconds, timing $time_seconds, decap $decap_seconds, keyword $kw_seconds, reassembly $reasm_seconds, live ${live_seconds:-0}
 EOF
 	test -n "$workdir" && echo "profile:  callgrind_annotate $work/callgrind.A.out"
 	echo "$passed passed, $failed failed"
@@ -607,6 +759,8 @@ main() {
 	report_keyword
 	time_reasm
 	report_reasm
+	test -n "$sender" && test "$(id -u)" = 0 && time_live
+	report_live
 	print_table
 	test "$failed" -eq 0
 }

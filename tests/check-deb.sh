@@ -106,7 +106,8 @@ packaged_tcpdump() {
 }
 
 # packaged_decap: jmirror-tools, unpacked in a temporary directory: its
-# jmirror-decap writes the 3 packets of tests/jmirror-ipv4.pcap as raw IP
+# jmirror-decap writes the 3 packets of tests/jmirror-ipv4.pcap as raw IP;
+# the systemd unit and its options file are there
 packaged_decap() {
 	local tools tmp got
 	tools=$(ls "$workdir"/jmirror-tools_"${version#*:}"_*.deb 2>/dev/null || true)
@@ -134,6 +135,12 @@ packaged_decap() {
 		ok "usr/bin/jmirror-decap is built with Debian's hardening (BIND_NOW)"
 	else
 		bad "usr/bin/jmirror-decap lacks BIND_NOW"
+	fi
+	if cmp -s "$tmp/lib/systemd/system/jmirror-decap@.service" "$srcdir/systemd/jmirror-decap@.service" &&
+	   cmp -s "$tmp/etc/default/jmirror-decap" "$srcdir/systemd/default/jmirror-decap"; then
+		ok "the unit lib/systemd/system/jmirror-decap@.service and etc/default/jmirror-decap are packaged"
+	else
+		bad "jmirror-tools lacks the unit jmirror-decap@.service or etc/default/jmirror-decap"
 	fi
 	rm -rf "$tmp"
 }

@@ -153,10 +153,11 @@ live_tcpdump() {
 }
 
 # live_decap: jmirror-decap -i lo on the same stream: its kernel filter
-# lets through only the datagrams it writes
+# lets through only the datagrams it writes (-Z root: as root decap
+# would write as user tcpdump, who cannot write in $tmp)
 live_decap() {
 	port=$(free_port)
-	timeout "$LIMIT" "$decap" -i lo -U --jmirror-port="$port" \
+	timeout "$LIMIT" "$decap" -Z root -i lo -U --jmirror-port="$port" \
 		--mirror-id=768 -w "$tmp/decap.pcap" icmp 2>"$tmp/decap.err" &
 	pid=$!
 	sleep 1

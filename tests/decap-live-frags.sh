@@ -117,7 +117,7 @@ check_live() {
 	${DECAP_WRAPPER:-} "$decap" -r "$tmp/c.pcap" -w "$tmp/want.pcap" \
 		--payload=ip --jmirror-port="$port" 2>"$tmp/err"
 	n=$(python3 "$src/pcap-compare.py" --info "$tmp/want.pcap" | cut -d' ' -f3)
-	timeout $LIMIT ${DECAP_WRAPPER:-} "$decap" -i lo -c "$n" --payload=ip \
+	timeout $LIMIT ${DECAP_WRAPPER:-} "$decap" -i lo -Z root -c "$n" --payload=ip \
 		--jmirror-port="$port" -w "$tmp/got.pcap" 2>"$tmp/live.err" &
 	pid=$!
 	if ! wait_capturing "$pid"; then

@@ -99,6 +99,37 @@ sum_records() {
 	echo $n
 }
 
+# from: --from takes jmirror of a capture by its outer source address
+# (IPv4 and IPv6), the rest counted
+test_from() {
+	for capture in jmirror-ipv4.pcap jmirror-ipv6-outer.pcap; do
+		d -r "$src/$capture" -w "$tmp/from-all.pcap" || true
+		n=$(records "$tmp/from-all.pcap")
+		for from in 192.0.2.1 192.0.2.0/24 2001:db8:ffff::1 2001:db8:ffff::/48 10.0.0.0/8,2001:db8:1::/48; do
+			d -r "$src/$capture" --from "$from" -w "$tmp/from.pcap" || true
+			got=$(records "$tmp/from.pcap")
+			refused=$(sed -n 's/.*refused: \([0-9]*\) not from an accepted sender.*/\1/p' "$tmp/err")
+			case $capture:$from in
+			jmirror-ipv4.pcap:192.0.2.*|jmirror-ipv6-outer.pcap:2001:db8:ffff::*) want=$n ;;
+			*) want=0 ;;
+			esac
+			check "$capture --from $from: $got of $n written, $refused refused" \
+				test "$got" = "$want" -a -n "$refused" -a "$((got + refused))" -ge "$n"
+		done
+	done
+}
+
+# rotation names: -G's strftime after --split's own escapes, -C's numbers
+test_rotation_names() {
+	d -r "$tmp/c.pcap" -G 3600 --split "$tmp/rot/%m/%s-%Y%%.pcap" || true
+	year=$(date +%Y)
+	check "-G with --split: %m and %s the ids, %Y the year, %% a %" \
+		test -f "$tmp/rot/768/101-$year%.pcap"
+	d -r "$tmp/c.pcap" -C 1 -W 12 -w "$tmp/rotc.pcap" || true
+	check "-C 1 -W 12: the first file numbered with two digits" \
+		test -f "$tmp/rotc.pcap00" -a ! -e "$tmp/rotc.pcap"
+}
+
 # split: one file per intercept, in directories; the sum is -w's total
 test_split() {
 	d -r "$tmp/c.pcap" -w "$tmp/all.pcap" --payload=ip || true
@@ -466,6 +497,19 @@ test_errors() {
 	expect_error "bad --reasm-budget" -r "$c" -w "$tmp/x.pcap" --reasm-budget=12X
 	expect_error "bad --reasm-timeout" -r "$c" -w "$tmp/x.pcap" --reasm-timeout=0
 	expect_error "unwritable output" -r "$c" -w "$tmp/no/such/dir/x.pcap"
+	expect_error "--listen 0 (a random port)" --listen 0 -w "$tmp/x.pcap"
+	expect_error "--listen 127.0.0.1:0" --listen 127.0.0.1:0 -w "$tmp/x.pcap"
+	expect_error "-w twice" -r "$c" -w "$tmp/x.pcap" -w "$tmp/y.pcap"
+	expect_error "-B 0" --listen 127.0.0.1:9 -B 0 -w "$tmp/x.pcap"
+	expect_error "-B with -r" -r "$c" -B 64 -w "$tmp/x.pcap"
+	expect_error "-G to standard output" -r "$c" -G 1 -w -
+	expect_error "-C to standard output" -r "$c" -C 1 -w -
+	expect_error "-W without -C or -G" -r "$c" -W 3 -w "$tmp/x.pcap"
+	expect_error "-G 0" -r "$c" -G 0 -w "$tmp/x.pcap"
+	expect_error "--split with strftime's %Y, no -G" -r "$c" --split 'a-%Y.pcap'
+	expect_error "bad --from" -r "$c" --from 192.0.2.300 -w "$tmp/x.pcap"
+	expect_error "bad --from prefix" -r "$c" --from 192.0.2.0/33 -w "$tmp/x.pcap"
+	expect_error "--max-outputs 0" -r "$c" --max-outputs 0 --split 'a-%m'
 	if python3 - "$decap" "$c" <<'EOF'
 import os, pty, subprocess, sys
 master, slave = pty.openpty()
@@ -513,6 +557,8 @@ test_corrupt() {
 
 setup "$@"
 test_split
+test_from
+test_rotation_names
 test_lru
 test_ports
 test_ids

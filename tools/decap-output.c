@@ -21,7 +21,8 @@
  * when it can be (else counted by name, never written wrongly), the
  * filter EXPRESSION on the packet as it would be written, then libpcap's
  * dumper.  --split keeps at most max_open files open: the least recently
- * used is closed and later reopened to append.
+ * used is closed and later reopened to append.  -G, -C and -W move an
+ * output on to its next file, between two packets, as tcpdump does.
  */
 
 #include <errno.h>
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "decap.h"
 
@@ -44,7 +46,13 @@ struct output {
 	int linktype;			/* 0 until the header is written */
 	int created;			/* the file exists: reopen appends */
 	unsigned long written;
-	char path[];
+	uint64_t size;			/* bytes in the current file */
+	time_t since;			/* -G: when the current file began */
+	unsigned files_begun;		/* -G: files begun after the first */
+	unsigned number;		/* -C: the current file's number */
+	char *file;			/* the current file: path, or with -G
+					   and -C its rotation's name */
+	char path[];			/* -w FILE, or --split's name */
 };
 
 /* a mirrored packet, as it would be written */
@@ -56,18 +64,27 @@ struct record {
 /* ---- errors and counts ---- */
 
 static void
+out_of_memory(struct decap *d)
+{
+	if (d->error)
+		return;
+	d->error = 1;
+	snprintf(d->errmsg, sizeof(d->errmsg), "out of memory");
+}
+
+static void
 output_failed(struct decap *d, const struct output *o, const char *why)
 {
 	if (d->error)
 		return;
 	d->error = 1;
 	/* libpcap's messages may name the file already */
-	if (strncmp(why, o->path, strlen(o->path)) == 0)
+	if (strncmp(why, o->file, strlen(o->file)) == 0)
 		snprintf(d->errmsg, sizeof(d->errmsg), "%s", why);
 	else
 		snprintf(d->errmsg, sizeof(d->errmsg), "%s: %s",
-			 strcmp(o->path, "-") == 0 ? "standard output" :
-						     o->path, why);
+			 strcmp(o->file, "-") == 0 ? "standard output" :
+						     o->file, why);
 }
 
 /* count a packet not written, under its reason */
@@ -244,10 +261,13 @@ hash_path(const char *s)
 	return h % DECAP_BUCKETS;
 }
 
-/* --split PATTERN for these ids, into path; -1 when too long */
+/*
+ * --split PATTERN for these ids, into path; -1 when too long.  With -G
+ * every other escape, %% included, is left for strftime.
+ */
 static int
 expand_pattern(const char *pattern, const struct jp_jmirror *jm,
-	       char *path, size_t size)
+	       int keep_time, char *path, size_t size)
 {
 	size_t n = 0;
 	int w;
@@ -255,6 +275,9 @@ expand_pattern(const char *pattern, const struct jp_jmirror *jm,
 	for (; *pattern != '\0'; pattern++) {
 		if (*pattern != '%') {
 			w = snprintf(path + n, size - n, "%c", *pattern);
+		} else if (pattern[1] != 'm' && pattern[1] != 's' &&
+			   keep_time) {
+			w = snprintf(path + n, size - n, "%%%c", *++pattern);
 		} else if (*++pattern == 'm') {
 			w = snprintf(path + n, size - n, "%u",
 				     (unsigned)jm->mirror_id);
@@ -271,6 +294,8 @@ expand_pattern(const char *pattern, const struct jp_jmirror *jm,
 	return 0;
 }
 
+/* the output of this name; a new one, or NULL at --max-outputs or
+   without memory (then d->error) */
 static struct output *
 find_output(struct decap *d, const char *path)
 {
@@ -281,10 +306,16 @@ find_output(struct decap *d, const char *path)
 		if (strcmp(o->path, path) == 0)
 			return o;
 	}
-	o = calloc(1, sizeof(*o) + strlen(path) + 1);
-	if (o == NULL)
+	if (d->pattern != NULL && d->noutputs >= d->max_outputs)
 		return NULL;
+	o = calloc(1, sizeof(*o) + strlen(path) + 1);
+	if (o == NULL) {
+		out_of_memory(d);
+		return NULL;
+	}
 	strcpy(o->path, path);
+	o->file = o->path;
+	o->since = time(NULL);
 	o->hash_next = d->buckets[b];
 	d->buckets[b] = o;
 	if (d->last != NULL)
@@ -371,7 +402,7 @@ open_output(struct decap *d, struct output *o, int linktype)
 
 	if (d->nopen >= d->max_open && close_output(d, d->lru_tail) != 0)
 		return -1;
-	if (!o->created && d->pattern != NULL && make_parents(o->path) != 0) {
+	if (!o->created && d->pattern != NULL && make_parents(o->file) != 0) {
 		output_failed(d, o, strerror(errno));
 		return -1;
 	}
@@ -385,20 +416,94 @@ open_output(struct decap *d, struct output *o, int linktype)
 	if (o->unstarted != NULL)
 		o->dumper = pcap_dump_fopen(dead, o->unstarted);
 	else if (o->created)
-		o->dumper = pcap_dump_open_append(dead, o->path);
+		o->dumper = pcap_dump_open_append(dead, o->file);
 	else
-		o->dumper = pcap_dump_open(dead, o->path);
+		o->dumper = pcap_dump_open(dead, o->file);
 	if (o->dumper == NULL)
 		output_failed(d, o, pcap_geterr(dead));
 	pcap_close(dead);
 	if (o->dumper == NULL)
 		return -1;
 	o->unstarted = NULL;
+	o->size = (uint64_t)pcap_dump_ftell64(o->dumper);
 	o->created = 1;
 	o->linktype = linktype;
 	lru_push(d, o);
 	d->nopen++;
 	return 0;
+}
+
+/*
+ * The name of o's current file: with -G, strftime on the pattern at the
+ * time the file began; with -C, its number appended (from the second
+ * file on, or on every file with -W), as tcpdump names them.
+ */
+static int
+name_file(struct decap *d, struct output *o)
+{
+	char base[4096], name[4096 + 16];
+	struct tm tm;
+
+	if (d->rotate.seconds == 0)
+		snprintf(base, sizeof(base), "%s", o->path);
+	else if (localtime_r(&o->since, &tm) == NULL ||
+		 strftime(base, sizeof(base), o->path, &tm) == 0) {
+		output_failed(d, o, "the file name is empty or too long");
+		return -1;
+	}
+	if (d->rotate.bytes != 0 && (o->number != 0 || d->rotate.digits != 0))
+		snprintf(name, sizeof(name), "%s%0*u", base,
+			 (int)d->rotate.digits, o->number);
+	else
+		snprintf(name, sizeof(name), "%s", base);
+	if (o->file != o->path)
+		free(o->file);
+	o->file = strdup(name);
+	if (o->file == NULL) {
+		o->file = o->path;
+		out_of_memory(d);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * -G and -C: o's next file when its time is up or its file is over the
+ * size, checked before a packet is written, never inside one.  -W with
+ * -C numbers the files round; with -G alone it ends the run (as tcpdump
+ * ends) instead of beginning file W+1: 1 then, else 0, or -1 on an error.
+ */
+static int
+rotate_if_due(struct decap *d, struct output *o)
+{
+	const struct rotation *r = &d->rotate;
+	int due = 0;
+
+	if (!o->created || (r->seconds == 0 && r->bytes == 0))
+		return 0;
+	if (r->seconds != 0 && time(NULL) - o->since >= (time_t)r->seconds) {
+		if (r->bytes == 0 && r->files != 0 &&
+		    o->files_begun + 1 >= r->files) {
+			d->files_done = 1;
+			return 1;
+		}
+		o->since = time(NULL);
+		o->files_begun++;
+		o->number = 0;
+		due = 1;
+	}
+	if (!due && r->bytes != 0 && o->size > r->bytes) {
+		o->number++;
+		if (r->files != 0 && o->number >= r->files)
+			o->number = 0;
+		due = 1;
+	}
+	if (!due)
+		return 0;
+	if (close_output(d, o) != 0)
+		return -1;
+	o->created = 0;
+	return name_file(d, o) != 0 ? -1 : 0;
 }
 
 /* o ready for a packet of linktype, most recently used */
@@ -416,22 +521,30 @@ static struct output *
 output_for(struct decap *d, const struct jp_jmirror *jm)
 {
 	char path[4096];
+	struct output *o;
 
 	if (d->pattern == NULL)
 		return d->first;
-	if (expand_pattern(d->pattern, jm, path, sizeof(path)) != 0) {
+	if (expand_pattern(d->pattern, jm, d->rotate.seconds != 0, path,
+			   sizeof(path)) != 0) {
 		d->error = 1;
 		snprintf(d->errmsg, sizeof(d->errmsg),
 			 "--split: file name too long");
 		return NULL;
 	}
-	return find_output(d, path);
+	o = find_output(d, path);
+	if (o != NULL && o->written == 0 && o->file == o->path &&
+	    (d->rotate.seconds != 0 || d->rotate.digits != 0) &&
+	    name_file(d, o) != 0)
+		return NULL;
+	return o;
 }
 
 static void
 write_record(struct decap *d, struct output *o, const struct pcap_pkthdr *h)
 {
 	pcap_dump((u_char *)o->dumper, h, d->buf_ptr);
+	o->size += 16 + h->caplen;	/* a record header and the packet */
 	o->written++;
 	d->counts.written++;
 	if (d->flush_each && pcap_dump_flush(o->dumper) != 0)
@@ -461,10 +574,8 @@ decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 	}
 	o = output_for(d, jm);
 	if (o == NULL) {
-		if (!d->error) {
-			d->error = 1;
-			snprintf(d->errmsg, sizeof(d->errmsg), "out of memory");
-		}
+		if (!d->error)
+			d->counts.past_max_outputs++;
 		return;
 	}
 	linktype = linktype_for(d, o, kind);
@@ -479,6 +590,15 @@ decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 	d->buf_ptr = r.p;
 	if (!filter_passes(d, linktype, &oh)) {
 		d->counts.filtered++;
+		return;
+	}
+	switch (rotate_if_due(d, o)) {
+	case 0:
+		break;
+	case 1:
+		not_representable(d, "after -W's last file");
+		return;
+	default:
 		return;
 	}
 	if (ready_output(d, o, linktype) != 0)
@@ -498,10 +618,10 @@ decap_open_single(struct decap *d)
 {
 	struct output *o = find_output(d, d->path);
 
-	if (o == NULL)
+	if (o == NULL || name_file(d, o) != 0)
 		return -1;
-	o->unstarted = strcmp(d->path, "-") == 0 ? stdout :
-						   fopen(d->path, "wb");
+	o->unstarted = strcmp(o->file, "-") == 0 ? stdout :
+						   fopen(o->file, "wb");
 	if (o->unstarted == NULL) {
 		output_failed(d, o, strerror(errno));
 		return -1;
@@ -529,6 +649,21 @@ decap_close_outputs(struct decap *d)
 	return bad || d->error ? -1 : 0;
 }
 
+/* SIGHUP: every open output closed, to be reopened (appended to, or
+   created again where it was moved away) by its next packet */
+int
+decap_reopen_outputs(struct decap *d)
+{
+	struct output *o;
+	int bad = 0;
+
+	for (o = d->first; o != NULL; o = o->next) {
+		if (strcmp(o->path, "-") != 0)
+			bad |= close_output(d, o) != 0;
+	}
+	return bad ? -1 : 0;
+}
+
 void
 decap_free(struct decap *d)
 {
@@ -538,6 +673,8 @@ decap_free(struct decap *d)
 		next = o->next;
 		if (o->unstarted != NULL)
 			fclose(o->unstarted);
+		if (o->file != o->path)
+			free(o->file);
 		free(o);
 	}
 	d->first = d->last = NULL;
@@ -562,7 +699,7 @@ decap_print_outputs(const struct decap *d, FILE *f, const char *prog)
 	fprintf(f, "%s: %lu written", prog, d->counts.written);
 	for (o = d->first; o != NULL && n < most; o = o->next, n++)
 		fprintf(f, "%s %s %lu", n == 0 ? ":" : ",",
-			strcmp(o->path, "-") == 0 ? "standard output" : o->path,
+			strcmp(o->path, "-") == 0 ? "standard output" : o->file,
 			o->written);
 	if (d->noutputs > most)
 		fprintf(f, " and %u more outputs", d->noutputs - most);

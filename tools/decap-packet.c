@@ -195,7 +195,38 @@ decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
 	decap_udp(d, h, whole, (unsigned)wlen, &winfo);
 }
 
-/* An outer IPv4 or IPv6 packet. */
+/* 1 when the first prefix bits of a and b agree */
+static int
+prefix_matches(const uint8_t *a, const uint8_t *b, unsigned prefix)
+{
+	unsigned whole = prefix / 8, rest = prefix % 8;
+
+	if (memcmp(a, b, whole) != 0)
+		return 0;
+	return rest == 0 ||
+	       ((a[whole] ^ b[whole]) & (0xff00u >> rest) & 0xff) == 0;
+}
+
+/* 1 when --from takes jmirror from this outer source (IPv4: 4 bytes,
+   IPv6: 16) */
+int
+decap_sender_accepted(const struct decap *d, int version, const uint8_t *addr)
+{
+	unsigned i;
+
+	if (d->senders.n == 0)
+		return 1;
+	for (i = 0; i < d->senders.n; i++) {
+		if (d->senders.a[i].version == version &&
+		    prefix_matches(d->senders.a[i].addr, addr,
+				   d->senders.a[i].prefix))
+			return 1;
+	}
+	return 0;
+}
+
+/* An outer IPv4 or IPv6 packet; a sender --from does not take is
+   counted before its fragments cost reassembly memory. */
 static void
 decap_ip(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
 	 unsigned caplen)
@@ -204,6 +235,11 @@ decap_ip(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
 
 	if (jp_ip_walk(ip, caplen, &info) != JP_IP_OK) {
 		d->counts.outer_bad++;
+		return;
+	}
+	if (!decap_sender_accepted(d, info.version,
+				   ip + (info.version == 4 ? 12 : 8))) {
+		d->counts.not_accepted++;
 		return;
 	}
 	if (info.fragment) {
@@ -299,6 +335,6 @@ decap_capture_filter(const struct decap *d, const char *jmirror, char *buf,
 int
 decap_done(const struct decap *d)
 {
-	return d->error ||
+	return d->error || d->files_done ||
 	       (d->max_count != 0 && d->counts.written >= d->max_count);
 }

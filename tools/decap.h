@@ -48,8 +48,13 @@
 #define DECAP_MAX_REASONS	16
 /* UDP ports tallied for datagrams that parse as jmirror (the first met) */
 #define DECAP_MAX_LOOKALIKES	16
-/* the capture filter of -i and --print-filter, at the most */
+/* the capture filter of --print-filter (and -i, without the keyword),
+   at the most */
 #define DECAP_FILTER_MAX	512
+/* --split: how many outputs a run may create (--max-outputs) */
+#define DECAP_DEFAULT_MAX_OUTPUTS	1024
+/* --from: how many address prefixes */
+#define DECAP_MAX_SENDERS	64
 
 /* exit statuses, tcpdump's convention */
 #define DECAP_EXIT_OK		0
@@ -59,6 +64,25 @@
 struct id_set {
 	unsigned n;
 	struct { uint32_t lo, hi; } r[DECAP_MAX_RANGES];
+};
+
+/* --from: the outer source addresses jmirror is accepted from; n == 0
+   takes all */
+struct sender_set {
+	unsigned n;
+	struct {
+		int version;		/* 4 or 6 */
+		unsigned prefix;	/* bits */
+		uint8_t addr[16];
+	} a[DECAP_MAX_SENDERS];
+};
+
+/* -G, -C and -W: when an output moves on to its next file */
+struct rotation {
+	unsigned seconds;		/* -G, 0 for none */
+	uint64_t bytes;			/* -C in bytes, 0 for none */
+	unsigned files;			/* -W, 0 for none */
+	unsigned digits;		/* of the file number, from -W */
 };
 
 /* --payload */
@@ -76,6 +100,8 @@ struct counts {
 	unsigned long unknown_payload;	/* neither IP nor PPP */
 	unsigned long not_representable;
 	unsigned long truncated_fragments; /* fragments cut short: lost */
+	unsigned long not_accepted;	/* --from did not take the sender */
+	unsigned long past_max_outputs;	/* --split past --max-outputs */
 };
 
 /* one reason a packet could not be written, and how often */
@@ -106,6 +132,9 @@ struct decap {
 	const char *pattern;		/* --split PATTERN, or NULL */
 	int flush_each;			/* -U */
 	unsigned long max_count;	/* -c, 0 for none */
+	struct sender_set senders;	/* --from */
+	unsigned long max_outputs;	/* --max-outputs */
+	struct rotation rotate;		/* -G, -C, -W */
 	/* state */
 	struct reasm *reasm;
 	struct counts counts;
@@ -120,6 +149,7 @@ struct decap {
 	unsigned nopen, max_open;
 	unsigned noutputs;
 	int error;			/* an output failed: stop */
+	int files_done;			/* -G with -W: the last file is full */
 	char errmsg[PCAP_ERRBUF_SIZE + 512];
 	const uint8_t *buf_ptr;		/* the packet being written */
 	uint8_t buf[DECAP_PACKET_MAX + 8];	/* a converted packet */
@@ -134,6 +164,8 @@ void decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
 int decap_done(const struct decap *d);
 int decap_capture_filter(const struct decap *d, const char *jmirror,
 			 char *buf, size_t size);
+int decap_sender_accepted(const struct decap *d, int version,
+			  const uint8_t *addr);
 uint64_t decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h);
 
 /* decap-output.c */
@@ -143,6 +175,7 @@ void decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 		    unsigned caplen, unsigned len);
 int decap_open_single(struct decap *d);
 int decap_close_outputs(struct decap *d);
+int decap_reopen_outputs(struct decap *d);
 void decap_free(struct decap *d);
 void decap_print_outputs(const struct decap *d, FILE *f, const char *prog);
 

@@ -22,16 +22,28 @@
  * apart, decap-output.c writes it.
  */
 
+/* recvmmsg() */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
+#include <time.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/sock_diag.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/resource.h>
@@ -43,11 +55,40 @@
 #endif
 
 #define MAX_TIMEOUT_SECONDS	86400
+/* how long a live read waits at the most before it looks at the signals */
 #define LIVE_TIMEOUT_MS		100
+/* -B: the receive buffer, in KiB; the default keeps a loopback burst of
+   a million small datagrams */
+#define DEFAULT_BUFFER_KIB	32768
+#define MAX_BUFFER_KIB		(INT_MAX / 2048)
+/* --listen: datagrams per recvmmsg() */
+#define BATCH			32
+/*
+ * --listen: after a batch that was not full, wait this long before the
+ * next, so that the next finds many datagrams: one wake-up and one
+ * system call for a batch, not for each datagram, about halves the CPU
+ * time at high rates.  Only with a receive buffer of COALESCE_MIN_BYTES
+ * or more, which holds far more than arrives meanwhile.
+ */
+#define COALESCE_NS		200000
+#define COALESCE_MIN_BYTES	(4 << 20)
+/* -Z: whom a live capture run as root becomes, where that user exists */
+#define DEFAULT_USER		"tcpdump"
 
 static const char *prog = "jmirror-decap";
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop;	/* SIGINT, SIGTERM */
+static volatile sig_atomic_t report;	/* SIGUSR1 */
+static volatile sig_atomic_t reopen;	/* SIGHUP */
 static pcap_t *live;		/* the capture handle a signal breaks */
+static const char *became;	/* the user -Z made decap, or NULL */
+
+/* a live input: what the kernel could not keep */
+struct live_input {
+	pcap_t *pcap;			/* -i, or NULL */
+	int sock;			/* --listen, or -1 */
+	unsigned long overflow;		/* --listen: SO_RXQ_OVFL, last seen */
+	int coalesce;			/* --listen: wait for fuller batches */
+};
 
 static void
 usage(FILE *f)
@@ -55,6 +96,9 @@ usage(FILE *f)
 	fprintf(f,
 "Usage: %s [-r FILE | -i IFACE | --listen [ADDR:]PORT]\n"
 "                     [-w FILE | --split PATTERN] [-U] [-c COUNT]\n"
+"                     [-B KIB] [-Z USER] [-G SECONDS] [-C MILLION_BYTES]\n"
+"                     [-W COUNT] [--from ADDR[/PREFIX][,...]]\n"
+"                     [--max-outputs N]\n"
 "                     [--jmirror-port=P[,P...] | -T]\n"
 "                     [--mirror-id=LIST] [--session-id=LIST]\n"
 "                     [--payload=auto|ip|ppp] [EXPRESSION]\n"
@@ -66,13 +110,27 @@ usage(FILE *f)
 "  -i IFACE            capture on IFACE (the jmirror ports and fragments,\n"
 "                      or the jmirror filter keyword when libpcap has it)\n"
 "      --listen [ADDR:]PORT  receive jmirror datagrams on a UDP socket\n"
+"                      (PORT 1-65535; no ADDR: every IPv4 address)\n"
 "  -w FILE             write the mirrored packets to FILE ('-': standard\n"
 "                      output, never a terminal)\n"
 "      --split PATTERN one file per intercept or session: %%m is the\n"
 "                      mirror id, %%s the session id, %%%% a %%;\n"
 "                      directories are made\n"
+"      --max-outputs N at most N --split names over the run (default %d);\n"
+"                      packets past it are counted, not written\n"
 "  -U                  flush each packet as it is written\n"
 "  -c COUNT            stop after COUNT packets written\n"
+"  -B KIB              -i, --listen: the kernel's buffer, in KiB\n"
+"                      (default %d)\n"
+"  -Z USER             -i, --listen as root: become USER once the capture\n"
+"                      is open (default %s where it exists; root: stay)\n"
+"  -G SECONDS          a new file every SECONDS; strftime escapes in the\n"
+"                      file name (in --split after %%m and %%s)\n"
+"  -C MILLION_BYTES    a new file (numbered) when a file is over this\n"
+"  -W COUNT            with -C: COUNT files, reused round; with -G alone:\n"
+"                      stop after COUNT files\n"
+"      --from ADDR[/PREFIX][,...]  jmirror only from these outer sources\n"
+"                      (IPv4, IPv6)\n"
 "      --jmirror-port=P[,P...]  the jmirror UDP ports, at most %d, or 0\n"
 "                      for none (default %d)\n"
 "  -T                  every UDP datagram at the outermost layer is jmirror\n"
@@ -90,8 +148,10 @@ usage(FILE *f)
 "      --version       show the version and exit\n"
 "\n"
 "EXPRESSION is a pcap filter for the mirrored packet, as written.\n"
+"SIGUSR1 prints the summary so far; SIGHUP reopens every output.\n"
 "Exit status: 0 done, 1 error.\n",
-		prog, prog, JMIRROR_MAX_PORTS, JMIRROR_DEFAULT_PORT,
+		prog, prog, DECAP_DEFAULT_MAX_OUTPUTS, DEFAULT_BUFFER_KIB,
+		DEFAULT_USER, JMIRROR_MAX_PORTS, JMIRROR_DEFAULT_PORT,
 		REASM_DEFAULT_MAX_BYTES >> 20,
 		(unsigned long long)(REASM_DEFAULT_TIMEOUT_NS / 1000000000u));
 }
@@ -201,19 +261,63 @@ parse_payload(const char *arg, enum payload_mode *mode)
 		die("invalid --payload '%s': expected auto, ip or ppp", arg);
 }
 
-/* --split PATTERN: only %m, %s and %% */
+/* --split PATTERN: %m, %s and %%, and with -G strftime's escapes */
 static void
-check_pattern(const char *pattern)
+check_pattern(const char *pattern, int with_time)
 {
 	const char *p;
 
 	if (pattern[0] == '\0' || strcmp(pattern, "-") == 0)
 		die("invalid --split '%s': a file name pattern", pattern);
 	for (p = strchr(pattern, '%'); p != NULL; p = strchr(p + 2, '%')) {
-		if (p[1] != 'm' && p[1] != 's' && p[1] != '%')
+		if (p[1] == '\0')
+			die("invalid --split '%s': a %% at the end", pattern);
+		if (p[1] != 'm' && p[1] != 's' && p[1] != '%' && !with_time)
 			die("invalid --split '%s': only %%m, %%s and %%%% may "
-			    "follow %%", pattern);
+			    "follow %% (strftime's escapes need -G)", pattern);
 	}
+}
+
+/* one --from entry: ADDR or ADDR/PREFIX, IPv4 or IPv6 */
+static void
+parse_sender(const char *arg, const char *entry, size_t len,
+	     struct sender_set *set)
+{
+	char text[INET6_ADDRSTRLEN + 8], *slash;
+	unsigned max;
+
+	if (len >= sizeof(text) || set->n == DECAP_MAX_SENDERS)
+		die("invalid --from '%s'", arg);
+	memcpy(text, entry, len);
+	text[len] = '\0';
+	slash = strchr(text, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if (inet_pton(AF_INET, text, set->a[set->n].addr) == 1)
+		set->a[set->n].version = 4, max = 32;
+	else if (inet_pton(AF_INET6, text, set->a[set->n].addr) == 1)
+		set->a[set->n].version = 6, max = 128;
+	else
+		die("invalid --from '%s': '%s' is not an IPv4 or IPv6 address",
+		    arg, text);
+	set->a[set->n].prefix = slash == NULL ? max :
+		(unsigned)parse_number("--from prefix", slash + 1, max, NULL);
+	set->n++;
+}
+
+/* --from ADDR[/PREFIX][,...] */
+static void
+parse_senders(const char *arg, struct sender_set *set)
+{
+	const char *p = arg, *comma;
+
+	set->n = 0;
+	do {
+		comma = strchr(p, ',');
+		parse_sender(arg, p, comma != NULL ? (size_t)(comma - p) :
+						     strlen(p), set);
+		p = comma + 1;
+	} while (comma != NULL);
 }
 
 /* the remaining arguments, joined by spaces, as tcpdump does */
@@ -244,12 +348,21 @@ join_args(char **argv)
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		report = 1;
+	else if (sig == SIGHUP)
+		reopen = 1;
+	else
+		stop = 1;
 	if (live != NULL)
 		pcap_breakloop(live);
 }
 
+/*
+ * SIGINT and SIGTERM interrupt a blocking read (no SA_RESTART): the run
+ * ends at once.  SIGUSR1 and SIGHUP let it go on (SA_RESTART), so that
+ * a capture read from a pipe is not cut.
+ */
 static void
 catch_signals(void)
 {
@@ -260,6 +373,9 @@ catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 static pcap_t *
@@ -359,18 +475,19 @@ jmirror_live_filter(const struct decap *d, char *buf, size_t size)
 
 /*
  * Set the capture filter of -i: the jmirror keyword's when libpcap has
- * it and it compiles, else the one --print-filter prints
+ * it and it compiles, else the one --print-filter prints; its text in
+ * filter
  */
 static void
-set_live_filter(struct decap *d, pcap_t *p, const char *iface)
+set_live_filter(struct decap *d, pcap_t *p, const char *iface, char *filter,
+		size_t size)
 {
-	char filter[2 * DECAP_FILTER_MAX];
 	struct bpf_program code;
 
 	if (!pcap_knows_jmirror(p) ||
-	    !jmirror_live_filter(d, filter, sizeof(filter)) ||
+	    !jmirror_live_filter(d, filter, size) ||
 	    pcap_compile(p, &code, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		decap_capture_filter(d, NULL, filter, sizeof(filter));
+		decap_capture_filter(d, NULL, filter, size);
 		if (pcap_compile(p, &code, filter, 1,
 				 PCAP_NETMASK_UNKNOWN) != 0)
 			die("%s: cannot set the capture filter: %s", iface,
@@ -382,10 +499,59 @@ set_live_filter(struct decap *d, pcap_t *p, const char *iface)
 	pcap_freecode(&code);
 }
 
-static pcap_t *
-open_live(struct decap *d, const char *iface)
+/* 1 when iface is a loopback interface */
+static int
+is_loopback(const char *iface)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all, *i;
+	int loop = 0;
+
+	if (pcap_findalldevs(&all, errbuf) != 0)
+		return 0;
+	for (i = all; i != NULL; i = i->next) {
+		if (strcmp(i->name, iface) == 0)
+			loop = (i->flags & PCAP_IF_LOOPBACK) != 0;
+	}
+	pcap_freealldevs(all);
+	return loop;
+}
+
+/*
+ * On a loopback interface Linux hands each packet to a capture twice,
+ * sent and received; libpcap throws the sent copy away, but only after
+ * it took room in the buffer and, when that was full, a place in the
+ * drop count: the count would be of copies.  So there the kernel's
+ * filter keeps only the received copy.  libpcap's own filter (set
+ * first) stays for the packets already in the buffer, which libpcap
+ * filters itself and where "inbound" cannot be told.
+ */
+static void
+keep_received_copies(pcap_t *p, const char *iface, const char *filter)
+{
+	char inbound[2 * DECAP_FILTER_MAX + 32];
+	struct bpf_program code;
+	struct sock_fprog prog;
+
+	snprintf(inbound, sizeof(inbound), "inbound and (%s)", filter);
+	if (pcap_compile(p, &code, inbound, 1, PCAP_NETMASK_UNKNOWN) != 0)
+		die("%s: cannot compile the capture filter: %s", iface,
+		    pcap_geterr(p));
+	/* a struct bpf_insn is a struct sock_filter */
+	prog.len = (unsigned short)code.bf_len;
+	prog.filter = (struct sock_filter *)code.bf_insns;
+	if (setsockopt(pcap_fileno(p), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		       sizeof(prog)) != 0)
+		die("%s: cannot set the capture filter: %s", iface,
+		    strerror(errno));
+	pcap_freecode(&code);
+}
+
+/* -i: the capture, its buffer and filter */
+static pcap_t *
+open_live(struct decap *d, const char *iface, int buffer_kib)
+{
+	char errbuf[PCAP_ERRBUF_SIZE], filter[2 * DECAP_FILTER_MAX];
 	pcap_t *p = pcap_create(iface, errbuf);
 	int r;
 
@@ -393,6 +559,7 @@ open_live(struct decap *d, const char *iface)
 		die("%s: %s", iface, errbuf);
 	pcap_set_snaplen(p, DECAP_SNAPLEN);
 	pcap_set_timeout(p, LIVE_TIMEOUT_MS);
+	pcap_set_buffer_size(p, buffer_kib * 1024);
 	if (d->flush_each)
 		pcap_set_immediate_mode(p, 1);
 	d->nano = pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0;
@@ -402,7 +569,14 @@ open_live(struct decap *d, const char *iface)
 	if (r > 0)
 		fprintf(stderr, "%s: %s: %s\n", prog, iface, pcap_geterr(p));
 	d->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	set_live_filter(d, p, iface);
+	set_live_filter(d, p, iface, filter, sizeof(filter));
+	if (is_loopback(iface))
+		keep_received_copies(p, iface, filter);
+	fprintf(stderr, "%s: listening on %s, link-type %s, buffer %d KiB, "
+		"capture filter '%s'\n", prog, iface,
+		pcap_datalink_val_to_name(pcap_datalink(p)) ?
+			pcap_datalink_val_to_name(pcap_datalink(p)) : "unknown",
+		buffer_kib, filter);
 	return p;
 }
 
@@ -428,19 +602,43 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *p)
 		pcap_breakloop(live);
 }
 
+static void summary(const struct decap *d, const struct live_input *in);
+
+/* SIGUSR1: the summary so far; SIGHUP: every output reopened */
+static void
+handle_signals(struct decap *d, const struct live_input *in)
+{
+	if (report) {
+		report = 0;
+		summary(d, in);
+	}
+	if (reopen) {
+		reopen = 0;
+		decap_reopen_outputs(d);
+	}
+}
+
 /* -r or -i: every packet, until the end, -c, an error or a signal */
 static int
-run_pcap(struct decap *d, pcap_t *p, const char *name)
+run_pcap(struct decap *d, const struct live_input *in, pcap_t *p,
+	 const char *name)
 {
 	int r;
 
 	live = p;
-	do {
+	for (;;) {
 		r = pcap_dispatch(p, -1, on_packet, (u_char *)d);
-	} while (r >= 0 && !stop && !decap_done(d) &&
-		 (r > 0 || pcap_file(p) == NULL));
-	/* a signal may interrupt a read: that is a stop, not an error */
-	if (r == PCAP_ERROR && !stop) {
+		handle_signals(d, in);
+		/* a signal may interrupt a read: that is a stop, not an
+		   error */
+		if (stop || decap_done(d))
+			return 0;
+		if (r == PCAP_ERROR_BREAK)
+			continue;
+		if (r < 0 || (r == 0 && pcap_file(p) != NULL))
+			break;
+	}
+	if (r == PCAP_ERROR) {
 		fprintf(stderr, "%s: %s: read error after %lu packets: %s\n",
 			prog, name, d->counts.read, pcap_geterr(p));
 		return -1;
@@ -448,12 +646,60 @@ run_pcap(struct decap *d, pcap_t *p, const char *name)
 	return 0;
 }
 
-/* --listen [ADDR:]PORT: a bound UDP socket with nanosecond time stamps */
+/*
+ * -B for --listen: SO_RCVBUFFORCE goes past net.core.rmem_max where it
+ * is permitted (CAP_NET_ADMIN), else SO_RCVBUF gets at most that; one
+ * line says so when the kernel grants less than asked.  The bytes
+ * granted.
+ */
 static int
-open_socket(const char *arg)
+set_receive_buffer(int s, int kib)
 {
+	int want = kib * 1024, got = 0;
+	socklen_t len = sizeof(got);
+
+	if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &want,
+		       sizeof(want)) != 0)
+		(void)setsockopt(s, SOL_SOCKET, SO_RCVBUF, &want,
+				 sizeof(want));
+	/* the kernel reports twice what it grants (its bookkeeping) */
+	if (getsockopt(s, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0 &&
+	    got / 2 < want)
+		fprintf(stderr, "%s: receive buffer: %d KiB granted of %d KiB "
+			"asked; 'sysctl -w net.core.rmem_max=%d' raises the "
+			"limit\n", prog, got / 2048, kib, want);
+	return got / 2;
+}
+
+/* "ADDR:PORT" or "[ADDR]:PORT" of a bound socket */
+static void
+socket_name(int s, char *buf, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN], port[8];
+
+	if (getsockname(s, (struct sockaddr *)&ss, &len) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), port,
+			sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	snprintf(buf, size, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+		 host, port);
+}
+
+/*
+ * --listen [ADDR:]PORT: a bound UDP socket with nanosecond time stamps
+ * and the kernel's drop counter on each datagram, in in->sock; a read
+ * waits LIVE_TIMEOUT_MS at the most, so that a signal is seen in time.
+ */
+static void
+open_socket(const char *arg, int buffer_kib, struct live_input *in)
+{
+	struct timeval wait = { 0, LIVE_TIMEOUT_MS * 1000 };
 	struct addrinfo hints, *ai;
-	char host[256];
+	char host[256], name[INET6_ADDRSTRLEN + 16];
 	const char *colon = strrchr(arg, ':'), *port = arg;
 	int s, on = 1, r;
 
@@ -472,7 +718,9 @@ open_socket(const char *arg)
 			host[n - 2] = '\0';
 		}
 	}
-	parse_number("--listen port", port, 65535, NULL);
+	if (parse_number("--listen port", port, 65535, NULL) == 0)
+		die("invalid --listen '%s': port 0 would be a port the kernel "
+		    "picks; give 1-65535", arg);
 	memset(&hints, 0, sizeof(hints));
 	/* no address: every IPv4 address */
 	hints.ai_family = host[0] != '\0' ? AF_UNSPEC : AF_INET;
@@ -484,70 +732,163 @@ open_socket(const char *arg)
 	s = socket(ai->ai_family, SOCK_DGRAM, 0);
 	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &on,
 				sizeof(on)) != 0 ||
-	    bind(s, ai->ai_addr, ai->ai_addrlen) != 0)
+	    setsockopt(s, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) != 0 ||
+	    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait)) != 0)
+		die("--listen %s: %s", arg, strerror(errno));
+	in->coalesce = set_receive_buffer(s, buffer_kib) >= COALESCE_MIN_BYTES;
+	if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0)
 		die("--listen %s: %s", arg, strerror(errno));
 	freeaddrinfo(ai);
-	return s;
+	socket_name(s, name, sizeof(name));
+	fprintf(stderr, "%s: listening on %s (UDP), buffer %d KiB\n", prog,
+		name, buffer_kib);
+	in->sock = s;
 }
 
-/* one datagram and its receive time; its length, or -1 */
-static ssize_t
-receive(int s, uint8_t *buf, size_t size, struct pcap_pkthdr *h)
-{
-	char control[CMSG_SPACE(sizeof(struct timespec))];
-	struct iovec iov = { buf, size };
-	struct msghdr msg;
-	struct cmsghdr *c;
-	ssize_t n;
+/* --listen: up to BATCH datagrams, each with its sender and control
+   data */
+struct batch {
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_storage from[BATCH];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct timespec)) +
+			 CMSG_SPACE(sizeof(uint32_t))];
+	} control[BATCH];
+	uint8_t data[BATCH][65536];
+};
 
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control;
-	msg.msg_controllen = sizeof(control);
-	n = recvmsg(s, &msg, 0);
-	if (n < 0)
-		return -1;
+/* the datagrams waiting, at least one (or a time-out); how many, or -1 */
+static int
+receive(int s, struct batch *b)
+{
+	unsigned i;
+
+	for (i = 0; i < BATCH; i++) {
+		struct msghdr *m = &b->msg[i].msg_hdr;
+
+		b->iov[i].iov_base = b->data[i];
+		b->iov[i].iov_len = sizeof(b->data[i]);
+		memset(m, 0, sizeof(*m));
+		m->msg_name = &b->from[i];
+		m->msg_namelen = sizeof(b->from[i]);
+		m->msg_iov = &b->iov[i];
+		m->msg_iovlen = 1;
+		m->msg_control = b->control[i].buf;
+		m->msg_controllen = sizeof(b->control[i].buf);
+	}
+	return recvmmsg(s, b->msg, BATCH, MSG_WAITFORONE, NULL);
+}
+
+/* a datagram's pcap header from its kernel time stamp; the kernel's
+   drop count for the socket, when it came with it */
+static void
+datagram_header(struct mmsghdr *mm, struct pcap_pkthdr *h,
+		struct live_input *in)
+{
+	struct cmsghdr *c;
+
 	memset(h, 0, sizeof(*h));
-	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_TIMESTAMPNS) {
+	for (c = CMSG_FIRSTHDR(&mm->msg_hdr); c != NULL;
+	     c = CMSG_NXTHDR(&mm->msg_hdr, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_TIMESTAMPNS) {
 			struct timespec ts;
 
 			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
 			h->ts.tv_sec = ts.tv_sec;
 			h->ts.tv_usec = (suseconds_t)ts.tv_nsec;
+		} else if (c->cmsg_type == SO_RXQ_OVFL) {
+			uint32_t drops;
+
+			memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+			if (drops > in->overflow)
+				in->overflow = drops;
 		}
 	}
-	h->caplen = h->len = (bpf_u_int32)n;
-	return n;
+	h->caplen = h->len = mm->msg_len;
 }
 
-/* --listen: datagrams until -c, an error or a signal */
+/* --from for a datagram's sender (an IPv4-mapped IPv6 one as IPv4) */
 static int
-run_socket(struct decap *d, int s, const char *name)
+sender_accepted(const struct decap *d, const struct sockaddr_storage *ss)
 {
-	static uint8_t buf[65536];
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return decap_sender_accepted(d, 4,
+			(const uint8_t *)&v4->sin_addr);
+	if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr))
+		return decap_sender_accepted(d, 4, v6->sin6_addr.s6_addr + 12);
+	return decap_sender_accepted(d, 6, v6->sin6_addr.s6_addr);
+}
+
+/* --listen: datagrams until -c, an error or a signal; every datagram
+   received is handled, a batch is never cut */
+static int
+run_socket(struct decap *d, struct live_input *in, const char *name)
+{
+	static struct batch b;
+	const struct timespec wait = { 0, COALESCE_NS };
 	struct pcap_pkthdr h;
-	ssize_t n;
+	int n, i;
 
 	while (!stop && !decap_done(d)) {
-		n = receive(s, buf, sizeof(buf), &h);
-		if (n < 0 && errno == EINTR)
+		handle_signals(d, in);
+		n = receive(in->sock, &b);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN ||
+			      errno == EWOULDBLOCK))
 			continue;
 		if (n < 0) {
 			fprintf(stderr, "%s: --listen %s: %s\n", prog, name,
 				strerror(errno));
 			return -1;
 		}
-		d->counts.read++;
-		decap_udp_payload(d, &h, buf, (unsigned)n, (unsigned)n);
+		for (i = 0; i < n && !decap_done(d); i++) {
+			d->counts.read++;
+			datagram_header(&b.msg[i], &h, in);
+			if (!sender_accepted(d, &b.from[i])) {
+				d->counts.not_accepted++;
+				continue;
+			}
+			decap_udp_payload(d, &h, b.data[i], h.caplen, h.len);
+		}
+		if (in->coalesce && n < BATCH)
+			nanosleep(&wait, NULL);
 	}
-	close(s);
 	return 0;
 }
 
 /* ---- the summary ---- */
+
+/*
+ * What the kernel dropped because decap's buffer was full: -i, libpcap's
+ * count; --listen, the socket's own (SO_MEMINFO, which also counts what
+ * was dropped after the last datagram SO_RXQ_OVFL came with).
+ */
+static int
+kernel_drops(const struct live_input *in, unsigned long *drops)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+	struct pcap_stat ps;
+
+	if (in->pcap != NULL) {
+		if (pcap_stats(in->pcap, &ps) != 0)
+			return -1;
+		*drops = ps.ps_drop;
+		return 0;
+	}
+	*drops = in->overflow;
+	if (getsockopt(in->sock, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+	    len > SK_MEMINFO_DROPS * sizeof(mem[0]) &&
+	    mem[SK_MEMINFO_DROPS] > *drops)
+		*drops = mem[SK_MEMINFO_DROPS];
+	return 0;
+}
 
 static const char *
 datagrams(unsigned long n)
@@ -627,14 +968,21 @@ port_hint(const struct decap *d)
 }
 
 static void
-summary(const struct decap *d)
+summary(const struct decap *d, const struct live_input *in)
 {
 	const struct counts *c = &d->counts;
+	unsigned long drops;
 	unsigned i;
 
 	fprintf(stderr, "%s: %lu packets read, %lu jmirror datagrams\n",
 		prog, c->read, c->jmirror);
 	port_hint(d);
+	if (in != NULL && kernel_drops(in, &drops) == 0)
+		fprintf(stderr, "%s: %lu dropped by the kernel (receive buffer "
+			"full)\n", prog, drops);
+	else if (in != NULL)
+		fprintf(stderr, "%s: dropped by the kernel: unknown (%s)\n",
+			prog, pcap_geterr(in->pcap));
 	decap_print_outputs(d, stderr, prog);
 	summary_fragments(d);
 	fprintf(stderr, "%s: skipped: %lu not jmirror, %lu bad outer IP/UDP, "
@@ -647,21 +995,88 @@ summary(const struct decap *d)
 		fprintf(stderr, "%s%s %lu", i == 0 ? " (" : ", ",
 			d->reasons[i].name, d->reasons[i].count);
 	fprintf(stderr, "%s\n", d->nreasons != 0 ? ")" : "");
+	if (d->senders.n != 0 || d->pattern != NULL)
+		fprintf(stderr, "%s: refused: %lu not from an accepted sender, "
+			"%lu past --max-outputs (%lu)\n", prog, c->not_accepted,
+			c->past_max_outputs, d->max_outputs);
+}
+
+/* ---- least privilege ---- */
+
+/*
+ * As root, a live capture becomes USER (-Z, default DEFAULT_USER) once
+ * its socket is open: every packet is read, every file made as USER.
+ * -Z root stays root; no such default user: stay, and say so.
+ */
+static void
+drop_privileges(const char *user, int given)
+{
+	const struct passwd *pw;
+
+	if (geteuid() != 0 || strcmp(user, "root") == 0)
+		return;
+	pw = getpwnam(user);
+	if (pw == NULL && !given) {
+		fprintf(stderr, "%s: no user '%s': running as root (-Z USER "
+			"names another)\n", prog, user);
+		return;
+	}
+	if (pw == NULL)
+		die("-Z %s: no such user", user);
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		die("cannot become user '%s': %s", user, strerror(errno));
+	became = user;
 }
 
 /* ---- main ---- */
 
 enum {
 	OPT_LISTEN = 256, OPT_SPLIT, OPT_PORT, OPT_MIRROR_ID, OPT_SESSION_ID,
-	OPT_PAYLOAD, OPT_BUDGET, OPT_TIMEOUT, OPT_VERSION, OPT_PRINT_FILTER
+	OPT_PAYLOAD, OPT_BUDGET, OPT_TIMEOUT, OPT_VERSION, OPT_FROM,
+	OPT_MAX_OUTPUTS, OPT_PRINT_FILTER
 };
 
 struct settings {
 	const char *file, *iface, *listen;
 	char *expression;
 	struct reasm_limits limits;
-	int print_filter;
+	int buffer_kib;			/* -B, 0 when not given */
+	const char *user;		/* -Z, NULL when not given */
+	int outputs;			/* -w and --split given */
+	int print_filter;		/* --print-filter */
 };
+
+/* -G, -C and -W */
+static void
+parse_rotation(int opt, const char *arg, struct rotation *r)
+{
+	unsigned long long v;
+	unsigned n;
+
+	switch (opt) {
+	case 'G':
+		r->seconds = (unsigned)parse_number("-G", arg, INT_MAX, NULL);
+		if (r->seconds == 0)
+			die("invalid -G '%s': expected 1 or more seconds", arg);
+		break;
+	case 'C':
+		v = parse_number("-C", arg, UINT64_MAX / 1000000u, NULL);
+		if (v == 0)
+			die("invalid -C '%s': expected 1 or more million bytes",
+			    arg);
+		r->bytes = v * 1000000u;
+		break;
+	case 'W':
+		r->files = (unsigned)parse_number("-W", arg, INT_MAX, NULL);
+		if (r->files == 0)
+			die("invalid -W '%s': expected 1 or more files", arg);
+		/* the digits of the highest file number, W - 1 */
+		for (r->digits = 0, n = r->files - 1; n > 0; n /= 10)
+			r->digits++;
+		break;
+	}
+}
 
 static void
 parse_options(int argc, char **argv, struct decap *d, struct settings *s)
@@ -675,6 +1090,8 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 		{ "payload", required_argument, NULL, OPT_PAYLOAD },
 		{ "reasm-budget", required_argument, NULL, OPT_BUDGET },
 		{ "reasm-timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "max-outputs", required_argument, NULL, OPT_MAX_OUTPUTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "print-filter", no_argument, NULL, OPT_PRINT_FILTER },
@@ -682,14 +1099,41 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+r:i:w:Uc:Th", longopts,
+	while ((opt = getopt_long(argc, argv, "+r:i:w:Uc:ThB:Z:G:C:W:", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'r': s->file = optarg; break;
 		case 'i': s->iface = optarg; break;
 		case OPT_LISTEN: s->listen = optarg; break;
-		case 'w': d->path = optarg; break;
-		case OPT_SPLIT: d->pattern = optarg; break;
+		case 'w':
+			if (d->path != NULL)
+				die("-w given twice: one output file");
+			d->path = optarg;
+			s->outputs++;
+			break;
+		case OPT_SPLIT:
+			d->pattern = optarg;
+			s->outputs++;
+			break;
+		case 'B':
+			s->buffer_kib = (int)parse_number("-B", optarg,
+							  MAX_BUFFER_KIB, NULL);
+			if (s->buffer_kib == 0)
+				die("invalid -B '%s': expected 1-%d KiB", optarg,
+				    MAX_BUFFER_KIB);
+			break;
+		case 'Z': s->user = optarg; break;
+		case 'G': case 'C': case 'W':
+			parse_rotation(opt, optarg, &d->rotate);
+			break;
+		case OPT_FROM: parse_senders(optarg, &d->senders); break;
+		case OPT_MAX_OUTPUTS:
+			d->max_outputs = parse_number("--max-outputs", optarg,
+						      ULONG_MAX, NULL);
+			if (d->max_outputs == 0)
+				die("invalid --max-outputs '%s': expected 1 or "
+				    "more", optarg);
+			break;
 		case 'U': d->flush_each = 1; break;
 		case 'T': d->any_udp = 1; break;
 		case 'c':
@@ -758,15 +1202,25 @@ check_options(const struct decap *d, const struct settings *s)
 {
 	if ((s->file != NULL) + (s->iface != NULL) + (s->listen != NULL) != 1)
 		die("give one input: -r FILE, -i IFACE or --listen [ADDR:]PORT");
-	if ((d->path != NULL) == (d->pattern != NULL))
+	if (s->outputs != 1)
 		die("give one output: -w FILE or --split PATTERN");
 	if (d->path != NULL && strcmp(d->path, "-") == 0 && isatty(1))
 		die("-w -: standard output is a terminal; redirect it or "
 		    "pipe it");
 	if (d->pattern != NULL)
-		check_pattern(d->pattern);
+		check_pattern(d->pattern, d->rotate.seconds != 0);
 	if (s->listen != NULL && d->any_udp)
 		die("-T goes with -r or -i, not --listen");
+	if ((d->rotate.seconds != 0 || d->rotate.bytes != 0 ||
+	     d->rotate.files != 0) && d->path != NULL &&
+	    strcmp(d->path, "-") == 0)
+		die("-G, -C and -W need files to move on to: -w FILE or "
+		    "--split PATTERN, not standard output");
+	if (d->rotate.files != 0 && d->rotate.seconds == 0 &&
+	    d->rotate.bytes == 0)
+		die("-W goes with -C or -G");
+	if (s->file != NULL && (s->buffer_kib != 0 || s->user != NULL))
+		die("-B and -Z go with -i or --listen");
 }
 
 /* how many --split files may be open at once, from RLIMIT_NOFILE */
@@ -787,13 +1241,16 @@ main(int argc, char **argv)
 	static struct decap d;
 	struct settings s = { NULL, NULL, NULL, NULL,
 			      { REASM_DEFAULT_MAX_BYTES,
-				REASM_DEFAULT_TIMEOUT_NS }, 0 };
+				REASM_DEFAULT_TIMEOUT_NS }, 0, NULL, 0, 0 };
+	struct live_input in = { NULL, -1, 0, 0 };
+	const struct live_input *live_in = NULL;
 	pcap_t *p = NULL;
-	int status = DECAP_EXIT_OK, sock = -1;
+	int status = DECAP_EXIT_OK;
 
 	d.ports.n = 1;
 	d.ports.port[0] = JMIRROR_DEFAULT_PORT;
 	d.max_open = max_open_files();
+	d.max_outputs = DECAP_DEFAULT_MAX_OUTPUTS;
 	parse_options(argc, argv, &d, &s);
 	if (s.print_filter) {
 		print_filter(&d);
@@ -804,12 +1261,16 @@ main(int argc, char **argv)
 		die("%s", d.errmsg);
 	if (decap_init(&d, &s.limits) != 0)
 		die("out of memory");
+	if (s.buffer_kib == 0)
+		s.buffer_kib = DEFAULT_BUFFER_KIB;
+	/* before the start line: a signal from then on is a stop */
+	catch_signals();
 	if (s.file != NULL)
 		p = open_file(&d, s.file);
 	else if (s.iface != NULL)
-		p = open_live(&d, s.iface);
+		p = in.pcap = open_live(&d, s.iface, s.buffer_kib);
 	else
-		sock = open_socket(s.listen);
+		open_socket(s.listen, s.buffer_kib, &in);
 	if (p != NULL) {
 		d.dlt = pcap_datalink(p);
 		check_link_type(&d, s.file != NULL ? s.file : s.iface);
@@ -817,22 +1278,30 @@ main(int argc, char **argv)
 		d.dlt = -1;
 		d.nano = 1;
 	}
+	if (s.file == NULL) {
+		live_in = &in;
+		drop_privileges(s.user != NULL ? s.user : DEFAULT_USER,
+				s.user != NULL);
+	}
 	if (d.path != NULL && decap_open_single(&d) != 0)
-		die("%s", d.errmsg);
-	catch_signals();
+		die("%s%s%s%s", d.errmsg, became ? " (as user " : "",
+		    became ? became : "", became ? "; -Z root stays root)" : "");
 
-	if (p != NULL && run_pcap(&d, p, s.file != NULL ? s.file : s.iface))
+	if (p != NULL &&
+	    run_pcap(&d, live_in, p, s.file != NULL ? s.file : s.iface))
 		status = DECAP_EXIT_ERROR;
-	if (sock >= 0 && run_socket(&d, sock, s.listen))
+	if (in.sock >= 0 && run_socket(&d, &in, s.listen))
 		status = DECAP_EXIT_ERROR;
 	reasm_flush(d.reasm);
 	if (decap_close_outputs(&d) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, d.errmsg);
 		status = DECAP_EXIT_ERROR;
 	}
-	summary(&d);
+	summary(&d, live_in);
 	if (p != NULL)
 		pcap_close(p);
+	if (in.sock >= 0)
+		close(in.sock);
 	decap_free(&d);
 	free(s.expression);
 	return status;
