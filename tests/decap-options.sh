@@ -1,36 +1,48 @@
 #!/bin/sh
-# decap-options.sh DECAP SRC_TESTS TCPDUMP
+# decap-options.sh DECAP SRC_TESTS TCPDUMP WRAP
 #
 # jmirror-decap's options, outputs and errors, on the captures of
 # SRC_TESTS (this project's tests/: jmirror-*.pcap and the generator
 # gen-decap-corpus.py); TCPDUMP (a tcpdump, the patched one will do: it
 # prints and filters raw IP and PPP as stock does) is the reference for
-# EXPRESSION and for what the written packets are.
+# EXPRESSION and for what the written packets are, and applies
+# --print-filter's capture filter; WRAP (tools/jmirror-wrap) wraps
+# captures on another port and fragments them.
 #   --split with %m and %s and directories; --mirror-id / --session-id
 #   lists and ranges; EXPRESSION; --payload=auto|ip|ppp (LCP in an IP
 #   output counted and named, compressed PPP headers expanded); -c;
-#   standard input and output; -U; nanosecond time stamps; errors (one
-#   line, exit 1, what was written before is a valid pcap); a capture
-#   corrupt half way.
+#   standard input and output; -U; one file header of the right link
+#   type on a pipe, a FIFO and /dev/stdout; the input's time stamp
+#   precision (pcap, pcapng at if_tsresol 6 and 9, files and pipes);
+#   --print-filter keeps the fragments decap reassembles; the port hint
+#   when no jmirror is found; errors (one line, exit 1, what was written
+#   before is a valid pcap); a capture corrupt half way.
 # Prints a line per check; exits non-zero when any failed.
 # DECAP_WRAPPER (e.g. valgrind ...) is put in front of DECAP.
 
 set -eu
 
-usage="usage: $0 DECAP SRC_TESTS TCPDUMP"
+usage="usage: $0 DECAP SRC_TESTS TCPDUMP WRAP"
+LIMIT=30	# seconds a FIFO's reader may wait
 
 # setup: check the arguments, make the corpora; scratch removed on exit
 setup() {
-	test $# = 3 || { echo "$usage" >&2; exit 2; }
+	test $# = 4 || { echo "$usage" >&2; exit 2; }
 	decap=$1
 	src=$2
 	tcpdump=$3
-	test -x "$decap" || { echo "$0: $decap: not executable" >&2; exit 2; }
+	wrap=$4
+	for prog in "$decap" "$wrap"; do
+		test -x "$prog" || { echo "$0: $prog: not executable" >&2; exit 2; }
+	done
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	trap 'exit 1' HUP INT TERM
 	python3 "$src/gen-decap-corpus.py" --count 400 --seed 5 "$tmp/c.pcap"
 	python3 "$src/gen-decap-corpus.py" --count 100 --seed 6 --nano "$tmp/n.pcap"
+	python3 "$src/gen-decap-corpus.py" --count 100 --seed 6 --nano --pcapng "$tmp/n.pcapng"
+	python3 "$src/gen-decap-corpus.py" --count 400 --seed 5 --pcapng "$tmp/c.pcapng"
+	python3 "$src/gen-decap-corpus.py" --count 300 --seed 7 --dstopts-unfragmentable "$tmp/x.pcap"
 	failed=0
 	passed=0
 }
@@ -56,6 +68,11 @@ check() {
 	text=$1
 	shift
 	if "$@"; then ok "$text"; else bad "$text"; fi
+}
+
+# not COMMAND...: COMMAND fails
+not() {
+	! "$@"
 }
 
 # records FILE: the number of records of a valid pcap file (else fails)
@@ -116,6 +133,7 @@ test_rotation_names() {
 # split: one file per intercept, in directories; the sum is -w's total
 test_split() {
 	d -r "$tmp/c.pcap" -w "$tmp/all.pcap" --payload=ip || true
+	cp "$tmp/err" "$tmp/all.err"
 	d -r "$tmp/c.pcap" --split "$tmp/split/%m/%s.pcap" || { bad "--split ran"; return; }
 	nfiles=$(find "$tmp/split" -name '*.pcap' | wc -l)
 	check "--split %m/%s.pcap makes one file per intercept ($nfiles)" \
@@ -228,10 +246,15 @@ test_payload() {
 # io: -c, pipes, -U, nanoseconds
 test_io() {
 	if command -v editcap >/dev/null 2>&1; then
-		editcap -F pcapng "$tmp/c.pcap" "$tmp/c.pcapng"
-		d -r "$tmp/c.pcapng" -w "$tmp/ng.pcap" --payload=ip
+		editcap -F pcapng "$tmp/c.pcap" "$tmp/c-ed.pcapng"
+		d -r "$tmp/c-ed.pcapng" -w "$tmp/ng.pcap" --payload=ip
 		check "-r a pcapng capture writes what the pcap gives" \
 			same "$tmp/all.pcap" "$tmp/ng.pcap"
+		editcap -F pcapng "$tmp/n.pcap" "$tmp/n-ed.pcapng"
+		d -r "$tmp/n.pcap" -w "$tmp/n-ed-ref.pcap" --payload=ip
+		d -r "$tmp/n-ed.pcapng" -w "$tmp/n-ed.pcap" --payload=ip
+		check "-r editcap's pcapng of a nanosecond pcap: its nanoseconds" \
+			same "$tmp/n-ed-ref.pcap" "$tmp/n-ed.pcap"
 	else
 		echo "skip - editcap not found: no pcapng input (install wireshark-common)"
 	fi
@@ -277,6 +300,167 @@ inp, outp = set(stamps(sys.argv[1])), stamps(sys.argv[2])
 sys.exit(0 if outp and all(t in inp for t in outp) and
          any(f % 1000 for _, f in outp) else 1)
 EOF
+}
+
+# one_pcap FILE TEXT LINKTYPE RECORDS NAME: FILE is one whole pcap file
+# of that link type and that many records (pcap-compare.py), and
+# tcpdump reads it from a pipe, every record, as link type NAME
+one_pcap() {
+	got=$(info "$1" 2>&1 || true)
+	if test "$got" != "micro $3 $4"; then
+		bad "$2: '$got', not 'micro $3 $4'"
+		return
+	fi
+	"$tcpdump" -n -r - <"$1" >"$tmp/read" 2>"$tmp/err" || true
+	if test "$(wc -l <"$tmp/read")" = "$4" &&
+	    grep -q "link-type $5 " "$tmp/err"; then
+		ok "$2: one header, link type $3, $4 records, tcpdump -r - reads them"
+	else
+		bad "$2: tcpdump -r - read $(wc -l <"$tmp/read") records"
+	fi
+}
+
+# headers: with --payload=auto an output that cannot seek (a pipe, a
+# FIFO, /dev/stdout) gets one file header, of its first packet's link
+# type; so does every --split file
+test_headers() {
+	ppp=$src/jmirror-ppp.pcap
+	d -r "$ppp" -w - | cat >"$tmp/h-pipe.pcap"
+	one_pcap "$tmp/h-pipe.pcap" "-w - to a pipe (PPP first)" 9 8 PPP
+	d -r "$ppp" -w /dev/stdout | cat >"$tmp/h-dev.pcap"
+	one_pcap "$tmp/h-dev.pcap" "-w /dev/stdout to a pipe" 9 8 PPP
+	mkfifo "$tmp/fifo"
+	timeout $LIMIT cat "$tmp/fifo" >"$tmp/h-fifo.pcap" &
+	reader=$!
+	d -r "$ppp" -w "$tmp/fifo" || true
+	wait $reader || true
+	one_pcap "$tmp/h-fifo.pcap" "-w FIFO" 9 8 PPP
+	d -r "$src/jmirror-unknown.pcap" -w - | cat >"$tmp/h-none.pcap"
+	one_pcap "$tmp/h-none.pcap" "-w - with nothing written" 101 0 RAW
+	wrong=0
+	for f in "$tmp"/split/*/*.pcap; do
+		case $f in
+		*/768/101.pcap|*/770/103.pcap) want=9 ;;	# the PPP sessions
+		*) want=101 ;;
+		esac
+		test "$(info "$f" | cut -d' ' -f2)" = $want || wrong=$((wrong + 1))
+	done
+	check "--split: every file one pcap of its first packet's link type" \
+		test $wrong = 0
+}
+
+# bigendian IN OUT: the pcap file IN in big-endian byte order
+bigendian() {
+	python3 - "$1" "$2" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out = [struct.pack(">IHHiIII", *struct.unpack("<IHHiIII", d[:24]))]
+off = 24
+while off < len(d):
+    hdr = struct.unpack("<IIII", d[off:off + 16])
+    out.append(struct.pack(">IIII", *hdr) + d[off + 16:off + 16 + hdr[2]])
+    off += 16 + hdr[2]
+open(sys.argv[2], "wb").write(b"".join(out))
+EOF
+}
+
+# kept TEXT IN EXPECTED: decap -r IN, a file and then a pipe, writes
+# EXPECTED's records, time stamps and their precision alike
+kept() {
+	d -r "$2" -w "$tmp/k-file.pcap" --payload=ip
+	check "$1" same "$3" "$tmp/k-file.pcap"
+	cat "$2" | d -r - -w - --payload=ip >"$tmp/k-pipe.pcap"
+	check "$1, through pipes" same "$3" "$tmp/k-pipe.pcap"
+}
+
+# precision: every input's time stamps kept as they are, in its own
+# precision: pcapng at if_tsresol 9, 10 or 2^-20 s in nanoseconds, at 6
+# (the default) or 3 in microseconds, either byte order; big-endian pcap
+test_precision() {
+	d -r "$tmp/n.pcap" -w "$tmp/n-ref.pcap" --payload=ip
+	kept "pcapng, if_tsresol 9: nanosecond pcap, the time stamps exact" \
+		"$tmp/n.pcapng" "$tmp/n-ref.pcap"
+	kept "pcapng, microseconds: microsecond pcap, the time stamps exact" \
+		"$tmp/c.pcapng" "$tmp/all.pcap"
+	bigendian "$tmp/c.pcap" "$tmp/c-be.pcap"
+	kept "big-endian microsecond pcap: microseconds" \
+		"$tmp/c-be.pcap" "$tmp/all.pcap"
+	gen="python3 $src/gen-decap-corpus.py --pcapng"
+	$gen --count 100 --seed 6 --nano --tsresol 10 --big-endian "$tmp/ps.pcapng"
+	kept "big-endian pcapng, if_tsresol 10: nanoseconds, exact" \
+		"$tmp/ps.pcapng" "$tmp/n-ref.pcap"
+	$gen --count 400 --seed 5 --tsresol 3 "$tmp/ms.pcapng"
+	kept "pcapng, if_tsresol 3: microseconds, exact" \
+		"$tmp/ms.pcapng" "$tmp/all.pcap"
+	$gen --count 100 --seed 6 --nano --tsresol 148 "$tmp/bin.pcapng"
+	d -r "$tmp/bin.pcapng" -w "$tmp/bin.pcap"
+	check "pcapng, if_tsresol 2^-20 s: nanoseconds" \
+		test "$(info "$tmp/bin.pcap" | cut -d' ' -f1)" = nano
+}
+
+# through FILTER IN OUT ARG...: IN filtered by TCPDUMP with FILTER, on
+# a pipe into decap -r - (with ARG...), written to OUT
+through() {
+	filter=$1
+	in=$2
+	out=$3
+	shift 3
+	"$tcpdump" -r "$in" -w - "$filter" 2>/dev/null |
+		d -r - -w "$out" --payload=ip "$@"
+}
+
+# capture filter: --print-filter's filter keeps what decap reassembles:
+# fragmented IPv4 (jmirror-wrap --fragment) and IPv6 fragments behind a
+# destination options header, which the filters used before lost
+test_capture_filter() {
+	if ! new=$(d --print-filter) || test -z "$new"; then
+		bad "--print-filter prints a filter and exits 0"
+		return
+	fi
+	ok "--print-filter: $new"
+	"$wrap" -q --fragment=576 --bare="$tmp/bare.pcap" "$tmp/all.pcap" "$tmp/frag.pcap"
+	through "$new" "$tmp/frag.pcap" "$tmp/frag-new.pcap"
+	check "fragmented IPv4 jmirror through that filter: all $(records "$tmp/bare.pcap") mirrored packets" \
+		same "$tmp/bare.pcap" "$tmp/frag-new.pcap"
+	through "udp port 30030" "$tmp/frag.pcap" "$tmp/frag-old.pcap"
+	check "... where 'udp port 30030' kept $(records "$tmp/frag-old.pcap")" \
+		test "$(records "$tmp/frag-old.pcap")" -lt "$(records "$tmp/bare.pcap")"
+	d -r "$tmp/x.pcap" -w "$tmp/x-all.pcap" --payload=ip
+	through "$new" "$tmp/x.pcap" "$tmp/x-new.pcap"
+	check "IPv6 fragments behind destination options through the filter: all $(records "$tmp/x-all.pcap")" \
+		same "$tmp/x-all.pcap" "$tmp/x-new.pcap"
+	through "udp port 30030 or (ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)" \
+		"$tmp/x.pcap" "$tmp/x-old.pcap"
+	check "... where a filter taking ip6[6] == 44 kept $(records "$tmp/x-old.pcap")" \
+		test "$(records "$tmp/x-old.pcap")" -lt "$(records "$tmp/x-all.pcap")"
+	d -r "$tmp/x.pcap" -w "$tmp/t-all.pcap" --payload=ip -T
+	through "$(d --print-filter -T)" "$tmp/x.pcap" "$tmp/t-new.pcap" -T
+	check "-T: its filter keeps all $(records "$tmp/t-all.pcap")" \
+		same "$tmp/t-all.pcap" "$tmp/t-new.pcap"
+	d --print-filter --jmirror-port=6502,5000 >"$tmp/f"
+	check "--jmirror-port=6502,5000: the filter takes those ports" \
+		grep -q '^udp port 6502 or udp port 5000 or ' "$tmp/f"
+}
+
+# port hint: no jmirror on the ports in use: the summary names the UDP
+# ports whose datagrams parse as jmirror and the option, writing nothing
+test_port_hint() {
+	"$wrap" -q --port=6502 "$tmp/all.pcap" "$tmp/p6502.pcap"
+	n=$(records "$tmp/all.pcap")
+	d -r "$tmp/p6502.pcap" -w "$tmp/p.pcap" || true
+	check "jmirror on port 6502: $(sed -n 2p "$tmp/err")" grep -qx \
+		"jmirror-decap: no jmirror on port 30030; port 6502 carries $n datagrams that parse as jmirror: try --jmirror-port=6502" \
+		"$tmp/err"
+	check "... and nothing written" test "$(records "$tmp/p.pcap")" = 0
+	d -r "$tmp/p6502.pcap" -w "$tmp/p.pcap" --jmirror-port=6502
+	check "... --jmirror-port=6502 writes all $n" \
+		test "$(records "$tmp/p.pcap")" = "$n"
+	check "... and names no other port" not grep -q 'no jmirror' "$tmp/err"
+	jm=$(sed -n 's/.* \([0-9]*\) jmirror datagrams$/\1/p' "$tmp/all.err")
+	d -r "$tmp/c.pcap" -w "$tmp/p.pcap" --jmirror-port=5000,5001 || true
+	check "the corpus on other ports: 30030 named ($jm datagrams), its DNS on 53 not" grep -qx \
+		"jmirror-decap: no jmirror on ports 5000,5001; port 30030 carries $jm datagrams that parse as jmirror: try --jmirror-port=30030" \
+		"$tmp/err"
 }
 
 # expect_error TEXT ARG...: decap fails with exit 1 and one line
@@ -381,6 +565,10 @@ test_ids
 test_filter
 test_payload
 test_io
+test_headers
+test_precision
+test_capture_filter
+test_port_hint
 test_errors
 test_corrupt
 echo "decap options: $passed passed, $failed failed"

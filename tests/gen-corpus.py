@@ -221,15 +221,21 @@ class Corpus:
         return bytes.fromhex("0050560000020005850000010800") + ip
 
 
+def stamp(n, nano=False):
+    """(seconds, fraction) of frame n: 1700000000 s + n ms (+ n ns with
+    nano, the fraction in nanoseconds, else in microseconds)."""
+    sec, msec = divmod(n, 1000)
+    frac = msec * 1000000 + n % 1000 if nano else msec * 1000
+    return 1700000000 + sec, frac
+
+
 def write_pcap(path, frames, nano=False):
-    """Frame n at 1700000000 s + n ms (+ n ns with nano, which writes a
-    nanosecond pcap file)."""
+    """Frame n stamped by stamp() (nano writes a nanosecond pcap file)."""
     magic = 0xA1B23C4D if nano else 0xA1B2C3D4
     out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0, SNAPLEN, 1)]
     for n, frame in enumerate(frames):
-        sec, msec = divmod(n, 1000)
-        frac = msec * 1000000 + n % 1000 if nano else msec * 1000
-        out.append(struct.pack("<IIII", 1700000000 + sec, frac,
+        sec, frac = stamp(n, nano)
+        out.append(struct.pack("<IIII", sec, frac,
                                len(frame), len(frame)))
         out.append(frame)
     with open(path, "wb") as f:

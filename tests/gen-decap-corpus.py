@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Write a random but reproducible jmirror capture for checking jmirror-decap.
 
-Usage: python3 gen-decap-corpus.py [--count N] [--seed S] [--nano] OUT.pcap
+Usage: python3 gen-decap-corpus.py [--count N] [--seed S] [--nano]
+           [--pcapng [--tsresol R] [--big-endian]] [--port P]
+           [--dstopts-unfragmentable] OUT
 
 Python 3 standard library only; the same arguments always give the same
 file, byte for byte.  The mirrored packets come from gen-corpus.py's
@@ -12,16 +14,18 @@ IPv6, PPP with FF 03 and IPv4, IPv6, LCP or IPCP).  On top of it:
     either an IP session (IPv4 and IPv6 packets) or a PPP session, their
     packets interleaved;
   - outer IPv4 or IPv6 (IPv6 with a destination options header now and
-    then), UDP to port 30030;
+    then), UDP to port 30030 (--port);
   - outer datagrams longer than a random MTU (576, 1280 or 1500)
     fragmented (IPv4 fragments, or the IPv6 fragment header), the
     fragments of a datagram in a random order, one of them sometimes
-    twice;
+    twice; an IPv6 destination options header goes after the fragment
+    header, or with --dstopts-unfragmentable in front of it;
   - now and then a UDP datagram that is not jmirror (port 53).
 
-Link type Ethernet, little-endian pcap; frame n (from 0) has the time
-stamp 1700000000 s + n ms (+ n ns with --nano, which writes nanosecond
-time stamps).
+Link type Ethernet, little-endian pcap (pcapng with --pcapng: one
+interface, if_tsresol R, by default 9 with --nano, else microseconds);
+frame n (from 0) has the time stamp 1700000000 s + n ms (+ n ns with
+--nano, which writes nanosecond time stamps).
 """
 
 import argparse
@@ -47,8 +51,10 @@ OUTER6 = (bytes.fromhex("20010db8000000000000000000000001"),
 class DecapCorpus(gen_corpus.Corpus):
     """Intercepts of mirrored packets, in fragmented outer datagrams."""
 
-    def __init__(self, seed):
+    def __init__(self, seed, port=JM_PORT, dstopts_unfragmentable=False):
         super().__init__(seed)
+        self.jm_port = port
+        self.dstopts_unfragmentable = dstopts_unfragmentable
         # (mirror id, session id, PPP session): two sessions of 768,
         # the largest mirror id, the largest session id
         self.intercepts = [(768, 100, False), (768, 101, True),
@@ -63,11 +69,12 @@ class DecapCorpus(gen_corpus.Corpus):
         return self.inner_ipv4() if self.rng.random() < 0.55 \
             else self.inner_ipv6()
 
-    def jmirror_udp(self, payload, pseudo, port=JM_PORT):
+    def jmirror_udp(self, payload, pseudo, port):
         udp = struct.pack("!HHHH", port, port, 8 + len(payload), 0)
         return gen_corpus.put_csum(udp + payload, 6, pseudo, True)
 
-    def outer_ipv4(self, payload, port=JM_PORT):
+    def outer_ipv4(self, payload, port=None):
+        port = port or self.jm_port
         self.ident = (self.ident + 1) & 0xFFFF
         src, dst = OUTER4
         pseudo = src + dst + struct.pack("!BBH", 0, 17, 8 + len(payload))
@@ -92,7 +99,7 @@ class DecapCorpus(gen_corpus.Corpus):
     def outer_ipv6(self, payload):
         src, dst = OUTER6
         pseudo = src + dst + struct.pack("!IxxxB", 8 + len(payload), 17)
-        seg = self.jmirror_udp(payload, pseudo)
+        seg = self.jmirror_udp(payload, pseudo, self.jm_port)
         nh = 17
         if self.rng.random() < 0.3:
             # destination options: PadN to 8 bytes
@@ -103,15 +110,23 @@ class DecapCorpus(gen_corpus.Corpus):
 
     def fragments_ipv6(self, dgram, mtu):
         hdr, nh, data = dgram[:40], dgram[6], dgram[40:]
+        first = 44
+        unfrag = b""
+        if nh == 60 and self.dstopts_unfragmentable:
+            # the destination options header, 8 bytes, before the
+            # fragment header: it names the fragment header next
+            first, nh = 60, data[0]
+            unfrag, data = bytes([44]) + data[1:8], data[8:]
         self.ident += 1
-        unit = (mtu - 48) // 8 * 8
+        unit = (mtu - 48 - len(unfrag)) // 8 * 8
         out = []
         for start in range(0, len(data), unit):
             piece = data[start:start + unit]
             more = 1 if start + unit < len(data) else 0
             frag = struct.pack("!BBHI", nh, 0, start | more, self.ident)
-            h = hdr[:4] + struct.pack("!HB", 8 + len(piece), 44) + hdr[7:]
-            out.append(h + frag + piece)
+            h = hdr[:4] + struct.pack("!HB", len(unfrag) + 8 + len(piece),
+                                      first) + hdr[7:]
+            out.append(h + unfrag + frag + piece)
         return out
 
     def frames(self):
@@ -151,9 +166,49 @@ class DecapCorpus(gen_corpus.Corpus):
         return inner[:off] + ip
 
 
+def pcapng_block(btype, body, order):
+    """A pcapng block in byte order order ("<" or ">"), its body padded
+    to 4 bytes."""
+    body += bytes(-len(body) % 4)
+    total = len(body) + 12
+    return struct.pack(order + "II", btype, total) + body + \
+        struct.pack(order + "I", total)
+
+
+def write_pcapng(path, frames, nano=False, tsresol=None, big=False):
+    """Frames stamped as in write_pcap(), as a pcapng file: a section
+    header, one Ethernet interface with if_tsresol tsresol (by default
+    9 with nano, else no option: microseconds), an enhanced packet block
+    per frame, each time stamp in the interface's units, rounded down."""
+    order = ">" if big else "<"
+    if tsresol is None and nano:
+        tsresol = 9
+    opts = b""
+    if tsresol is not None:
+        opts = struct.pack(order + "HHB3xHH", 9, 1, tsresol, 0, 0)
+    units = 10 ** (tsresol if tsresol is not None else 6)
+    if tsresol is not None and tsresol & 0x80:
+        units = 2 ** (tsresol & 0x7F)
+    out = [pcapng_block(0x0A0D0D0A, struct.pack(order + "IHHq", 0x1A2B3C4D,
+                                                1, 0, -1), order),
+           pcapng_block(1, struct.pack(order + "HHI", 1, 0,
+                                       gen_corpus.SNAPLEN) + opts, order)]
+    for n, frame in enumerate(frames):
+        sec, frac = gen_corpus.stamp(n, nano)
+        ns = sec * 10 ** 9 + (frac if nano else frac * 1000)
+        ts = ns * units // 10 ** 9
+        out.append(pcapng_block(6, struct.pack(
+            order + "IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame),
+            len(frame)) + frame, order))
+    with open(path, "wb") as f:
+        f.write(b"".join(out))
+
+
 def main():
     parser = argparse.ArgumentParser(
-        usage="%(prog)s [--count N] [--seed S] [--nano] OUT.pcap",
+        usage="%(prog)s [--count N] [--seed S] [--nano] "
+              "[--pcapng [--tsresol R] [--big-endian]] [--port P] "
+              "[--dstopts-unfragmentable] OUT",
         description=__doc__.split("\n\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=600, metavar="N",
@@ -161,14 +216,30 @@ def main():
     parser.add_argument("--seed", type=int, default=1, metavar="S")
     parser.add_argument("--nano", action="store_true",
                         help="nanosecond time stamps")
-    parser.add_argument("out", metavar="OUT.pcap")
+    parser.add_argument("--pcapng", action="store_true",
+                        help="write pcapng, not pcap")
+    parser.add_argument("--tsresol", type=int, metavar="R",
+                        help="pcapng: the if_tsresol byte (10^-R s, or "
+                             "2^-(R-128) s from 128 on)")
+    parser.add_argument("--big-endian", action="store_true",
+                        help="pcapng: big-endian")
+    parser.add_argument("--port", type=int, default=JM_PORT, metavar="P",
+                        help="the jmirror UDP port (default %d)" % JM_PORT)
+    parser.add_argument("--dstopts-unfragmentable", action="store_true",
+                        help="IPv6 destination options before the "
+                             "fragment header")
+    parser.add_argument("out", metavar="OUT")
     args = parser.parse_args()
-    corpus = DecapCorpus(args.seed)
+    corpus = DecapCorpus(args.seed, args.port, args.dstopts_unfragmentable)
     frames = []
     for _ in range(args.count):
         frames.extend(corpus.frames())
     try:
-        gen_corpus.write_pcap(args.out, frames, args.nano)
+        if args.pcapng:
+            write_pcapng(args.out, frames, args.nano, args.tsresol,
+                         args.big_endian)
+        else:
+            gen_corpus.write_pcap(args.out, frames, args.nano)
     except OSError as e:
         sys.exit("gen-decap-corpus.py: %s: %s" % (args.out, e.strerror))
     return 0

@@ -42,6 +42,7 @@ struct output {
 	struct output *hash_next;	/* in its bucket */
 	struct output *lru_prev, *lru_next;
 	pcap_dumper_t *dumper;		/* NULL while closed */
+	FILE *unstarted;		/* -w: open, its header not written */
 	int linktype;			/* 0 until the header is written */
 	int created;			/* the file exists: reopen appends */
 	unsigned long written;
@@ -389,9 +390,10 @@ make_parents(char *path)
 }
 
 /*
- * Open o's file for packets of linktype: created (truncated) the first
- * time, appended to after that.  Closes the least recently used output
- * first when max_open are open.
+ * Open o's file for packets of linktype, writing its file header: -w's
+ * file was opened at the start, a --split file is created (truncated)
+ * the first time, appended to after that.  Closes the least recently
+ * used output first when max_open are open.
  */
 static int
 open_output(struct decap *d, struct output *o, int linktype)
@@ -411,13 +413,18 @@ open_output(struct decap *d, struct output *o, int linktype)
 		output_failed(d, o, "cannot create a capture handle");
 		return -1;
 	}
-	o->dumper = o->created ? pcap_dump_open_append(dead, o->file) :
-				 pcap_dump_open(dead, o->file);
+	if (o->unstarted != NULL)
+		o->dumper = pcap_dump_fopen(dead, o->unstarted);
+	else if (o->created)
+		o->dumper = pcap_dump_open_append(dead, o->file);
+	else
+		o->dumper = pcap_dump_open(dead, o->file);
 	if (o->dumper == NULL)
 		output_failed(d, o, pcap_geterr(dead));
 	pcap_close(dead);
 	if (o->dumper == NULL)
 		return -1;
+	o->unstarted = NULL;
 	o->size = (uint64_t)pcap_dump_ftell64(o->dumper);
 	o->created = 1;
 	o->linktype = linktype;
@@ -503,13 +510,6 @@ rotate_if_due(struct decap *d, struct output *o)
 static int
 ready_output(struct decap *d, struct output *o, int linktype)
 {
-	if (o->dumper != NULL && o->linktype != linktype && o->written == 0) {
-		/* -w FILE was opened before its first packet said the
-		   link type: start it again */
-		if (close_output(d, o) != 0)
-			return -1;
-		o->created = 0;
-	}
 	if (o->dumper == NULL)
 		return open_output(d, o, linktype);
 	lru_unlink(d, o);
@@ -609,10 +609,9 @@ decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 /* ---- start and end ---- */
 
 /*
- * -w FILE: the output, opened now so that a bad path fails at once
- * (with --payload=auto in the link type of raw IP until the first
- * packet says otherwise); -w - waits for the first packet, as standard
- * output cannot be started again.
+ * -w FILE: the file, opened now so that a bad path fails at once.  Its
+ * file header waits for the first packet written, whose link type it
+ * gives: a pipe or a FIFO cannot take a header back.
  */
 int
 decap_open_single(struct decap *d)
@@ -621,15 +620,19 @@ decap_open_single(struct decap *d)
 
 	if (o == NULL || name_file(d, o) != 0)
 		return -1;
-	if (strcmp(d->path, "-") == 0)
-		return 0;
-	return open_output(d, o, d->payload == PAYLOAD_PPP ? DLT_PPP :
-							      DLT_RAW);
+	o->unstarted = strcmp(o->file, "-") == 0 ? stdout :
+						   fopen(o->file, "wb");
+	if (o->unstarted == NULL) {
+		output_failed(d, o, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /*
  * Flush and close every output; -w's output gets its file header even
- * when nothing was written.  0, or -1 when a write failed.
+ * when nothing was written (the link type of --payload, raw IP for
+ * auto).  0, or -1 when a write failed.
  */
 int
 decap_close_outputs(struct decap *d)
@@ -637,9 +640,10 @@ decap_close_outputs(struct decap *d)
 	struct output *o;
 	int bad = 0;
 
-	if (d->pattern == NULL && d->first != NULL && !d->first->created)
-		open_output(d, d->first, d->payload == PAYLOAD_PPP ? DLT_PPP :
-								      DLT_RAW);
+	o = d->first;
+	if (d->pattern == NULL && o != NULL && o->unstarted != NULL)
+		open_output(d, o, d->payload == PAYLOAD_PPP ? DLT_PPP :
+							      DLT_RAW);
 	for (o = d->first; o != NULL; o = o->next)
 		bad |= close_output(d, o) != 0;
 	return bad || d->error ? -1 : 0;
@@ -667,6 +671,8 @@ decap_free(struct decap *d)
 
 	for (o = d->first; o != NULL; o = next) {
 		next = o->next;
+		if (o->unstarted != NULL)
+			fclose(o->unstarted);
 		if (o->file != o->path)
 			free(o->file);
 		free(o);

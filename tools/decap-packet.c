@@ -22,6 +22,7 @@
  * is counted.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "decap.h"
@@ -83,6 +84,34 @@ decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
 		       caplen - JMIRROR_HDR_LEN, len - JMIRROR_HDR_LEN);
 }
 
+/*
+ * A UDP datagram to a port not taken as jmirror, its payload at p: when
+ * it parses as jmirror, tallied under its destination port (a router
+ * sends to the analyzer's port, from a port of its own) for the
+ * summary's hint.  Only while no jmirror was found: the hint is for
+ * that case alone.
+ */
+static void
+tally_lookalike(struct decap *d, unsigned dport, const uint8_t *p,
+		unsigned caplen, unsigned len)
+{
+	unsigned i;
+
+	if (d->counts.jmirror != 0 || !jp_looks_like_jmirror(p, caplen, len))
+		return;
+	for (i = 0; i < d->nlookalikes; i++) {
+		if (d->lookalikes[i].port == dport) {
+			d->lookalikes[i].count++;
+			return;
+		}
+	}
+	if (d->nlookalikes == DECAP_MAX_LOOKALIKES)
+		return;
+	d->lookalikes[i].port = dport;
+	d->lookalikes[i].count = 1;
+	d->nlookalikes++;
+}
+
 /* A whole (or reassembled) outer UDP datagram in IP: is it jmirror? */
 static void
 decap_udp(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
@@ -90,24 +119,33 @@ decap_udp(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
 {
 	const uint8_t *udp = ip + info->hdr_len;
 	unsigned ulen, avail;
+	int jmirror;
 
 	if (caplen < info->hdr_len + JP_UDP_HDR_LEN) {
 		d->counts.outer_bad++;
 		return;
 	}
-	if (!d->any_udp && !jp_ports_match(&d->ports, jp_get_be16(udp),
-					   jp_get_be16(udp + 2))) {
-		d->counts.not_jmirror++;
-		return;
-	}
+	jmirror = d->any_udp || jp_ports_match(&d->ports, jp_get_be16(udp),
+					       jp_get_be16(udp + 2));
 	ulen = jp_get_be16(udp + 4);
-	if (ulen < JP_UDP_HDR_LEN || ulen > info->length - info->hdr_len) {
+	if (jmirror &&
+	    (ulen < JP_UDP_HDR_LEN || ulen > info->length - info->hdr_len)) {
 		d->counts.outer_bad++;
 		return;
 	}
 	avail = caplen - info->hdr_len;
 	if (avail > ulen)
 		avail = ulen;
+	if (!jmirror) {
+		d->counts.not_jmirror++;
+		if (ulen >= JP_UDP_HDR_LEN && avail >= JP_UDP_HDR_LEN &&
+		    ulen <= info->length - info->hdr_len)
+			tally_lookalike(d, jp_get_be16(udp + 2),
+					udp + JP_UDP_HDR_LEN,
+					avail - JP_UDP_HDR_LEN,
+					ulen - JP_UDP_HDR_LEN);
+		return;
+	}
 	decap_udp_payload(d, h, udp + JP_UDP_HDR_LEN, avail - JP_UDP_HDR_LEN,
 			  ulen - JP_UDP_HDR_LEN);
 }
@@ -231,6 +269,66 @@ decap_packet(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *p)
 		return;
 	}
 	decap_ip(d, h, p + off, caplen - off);
+}
+
+/* buf, n characters long now, with " or " and term added: its length,
+   or size when it does not fit */
+static size_t
+or_term(char *buf, size_t size, size_t n, const char *term)
+{
+	int w;
+
+	if (n >= size)
+		return size;
+	w = snprintf(buf + n, size - n, "%s%s", n == 0 ? "" : " or ", term);
+	return w < 0 || (size_t)w >= size - n ? size : n + (size_t)w;
+}
+
+/*
+ * The capture filter that keeps every outer packet decap can use: UDP
+ * on the jmirror ports (with -T any UDP), every non-first IPv4 fragment
+ * of UDP (only the first has the ports), and every IPv6 packet whose
+ * first next header is an extension header: a fragment header, or UDP
+ * on a jmirror port, may follow any of them, and a fixed-offset filter
+ * cannot walk them (decap does).  With jmirror, a primitive of the
+ * jmirror filter keyword that libpcap may know, that in place of the
+ * ports, and the first IPv4 fragments too: the keyword cannot look into
+ * a mirrored packet cut short in one.  0, or -1 when it is longer than
+ * size.
+ */
+int
+decap_capture_filter(const struct decap *d, const char *jmirror, char *buf,
+		     size_t size)
+{
+	char term[32];
+	size_t n = 0;
+	unsigned i;
+	int next;
+
+	buf[0] = '\0';
+	if (d->any_udp && jmirror == NULL)
+		n = or_term(buf, size, n, "udp");
+	for (i = 0; jmirror == NULL && !d->any_udp && i < d->ports.n; i++) {
+		snprintf(term, sizeof(term), "udp port %u", d->ports.port[i]);
+		n = or_term(buf, size, n, term);
+	}
+	if (jmirror != NULL)
+		n = or_term(buf, size, n,
+			    "(ip proto 17 and ip[6:2] & 0x3fff != 0)");
+	else if (!d->any_udp)
+		n = or_term(buf, size, n,
+			    "(ip proto 17 and ip[6:2] & 0x1fff != 0)");
+	for (next = 0; next < 256; next++) {
+		if (!jp_ipv6_extension(next))
+			continue;
+		snprintf(term, sizeof(term), "ip6[6] == %d", next);
+		n = or_term(buf, size, n, term);
+	}
+	/* last: the primitives after a jmirror keyword read the mirrored
+	   packet */
+	if (jmirror != NULL)
+		n = or_term(buf, size, n, jmirror);
+	return n < size ? 0 : -1;
 }
 
 /* 1 when decap should stop: an output failed, or -c is reached */

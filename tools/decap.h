@@ -46,6 +46,11 @@
 #define DECAP_BUCKETS		1024
 /* not-representable packets named in the summary (the rest: "other") */
 #define DECAP_MAX_REASONS	16
+/* UDP ports tallied for datagrams that parse as jmirror (the first met) */
+#define DECAP_MAX_LOOKALIKES	16
+/* the capture filter of --print-filter (and -i, without the keyword),
+   at the most */
+#define DECAP_FILTER_MAX	512
 /* --split: how many outputs a run may create (--max-outputs) */
 #define DECAP_DEFAULT_MAX_OUTPUTS	1024
 /* --from: how many address prefixes */
@@ -105,6 +110,12 @@ struct reason {
 	unsigned long count;
 };
 
+/* datagrams to a UDP port not taken as jmirror that parse as jmirror */
+struct lookalike {
+	unsigned port;
+	unsigned long count;
+};
+
 struct output;
 
 struct decap {
@@ -129,6 +140,8 @@ struct decap {
 	struct counts counts;
 	struct reason reasons[DECAP_MAX_REASONS];
 	unsigned nreasons;
+	struct lookalike lookalikes[DECAP_MAX_LOOKALIKES];
+	unsigned nlookalikes;
 	struct output *first, *last;	/* every output, oldest first */
 	struct output *buckets[DECAP_BUCKETS];	/* outputs by path */
 	struct output *lru_head;	/* open outputs, most recent first */
@@ -149,6 +162,8 @@ void decap_packet(struct decap *d, const struct pcap_pkthdr *h,
 void decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
 		       const uint8_t *p, unsigned caplen, unsigned len);
 int decap_done(const struct decap *d);
+int decap_capture_filter(const struct decap *d, const char *jmirror,
+			 char *buf, size_t size);
 int decap_sender_accepted(const struct decap *d, int version,
 			  const uint8_t *addr);
 uint64_t decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h);

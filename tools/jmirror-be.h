@@ -35,6 +35,12 @@ jp_get_be32(const uint8_t *p)
 	return (uint32_t)jp_get_be16(p) << 16 | jp_get_be16(p + 2);
 }
 
+static inline unsigned
+jp_get_le16(const uint8_t *p)
+{
+	return (unsigned)p[1] << 8 | p[0];
+}
+
 static inline uint32_t
 jp_get_le32(const uint8_t *p)
 {

@@ -102,6 +102,7 @@ usage(FILE *f)
 "                     [--jmirror-port=P[,P...] | -T]\n"
 "                     [--mirror-id=LIST] [--session-id=LIST]\n"
 "                     [--payload=auto|ip|ppp] [EXPRESSION]\n"
+"       %s --print-filter [--jmirror-port=P[,P...] | -T]\n"
 "Take the Juniper packet mirror (jmirror) encapsulation off: write the\n"
 "mirrored packets as a pcap, raw IP (link type 101) or PPP (9).\n"
 "\n"
@@ -133,6 +134,8 @@ usage(FILE *f)
 "      --jmirror-port=P[,P...]  the jmirror UDP ports, at most %d, or 0\n"
 "                      for none (default %d)\n"
 "  -T                  every UDP datagram at the outermost layer is jmirror\n"
+"      --print-filter  print the capture filter that keeps every packet\n"
+"                      decap can use (what -i captures) and exit\n"
 "      --mirror-id=LIST, --session-id=LIST  only these ids: N and N-M,\n"
 "                      comma-separated (768,770-775)\n"
 "      --payload=auto|ip|ppp  output link type: of the first packet of\n"
@@ -147,7 +150,7 @@ usage(FILE *f)
 "EXPRESSION is a pcap filter for the mirrored packet, as written.\n"
 "SIGUSR1 prints the summary so far; SIGHUP reopens every output.\n"
 "Exit status: 0 done, 1 error.\n",
-		prog, DECAP_DEFAULT_MAX_OUTPUTS, DEFAULT_BUFFER_KIB,
+		prog, prog, DECAP_DEFAULT_MAX_OUTPUTS, DEFAULT_BUFFER_KIB,
 		DEFAULT_USER, JMIRROR_MAX_PORTS, JMIRROR_DEFAULT_PORT,
 		REASM_DEFAULT_MAX_BYTES >> 20,
 		(unsigned long long)(REASM_DEFAULT_TIMEOUT_NS / 1000000000u));
@@ -387,29 +390,6 @@ open_file(struct decap *d, const char *path)
 	return p;
 }
 
-/* the capture filter of -i: the jmirror ports (or all UDP) and fragments */
-static void
-live_filter(const struct decap *d, char *buf, size_t size)
-{
-	static const char frags[] =
-		"(ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)";
-	size_t n = 0;
-	unsigned i;
-
-	if (d->any_udp) {
-		snprintf(buf, size, "udp or %s", frags);
-		return;
-	}
-	buf[0] = '\0';
-	for (i = 0; i < d->ports.n; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%sudp port %u",
-				      i == 0 ? "(" : " or ", d->ports.port[i]);
-	if (d->ports.n == 0)
-		snprintf(buf, size, "%s", frags);
-	else
-		snprintf(buf + n, size - n, ") or %s", frags);
-}
-
 /* whether the capture filters of this libpcap know the jmirror keyword */
 static int
 pcap_knows_jmirror(pcap_t *p)
@@ -468,16 +448,15 @@ expression_is_inner(const char *expr)
 }
 
 /*
- * The capture filter of -i with a libpcap that knows jmirror: every
- * outer fragment (the first too, whose mirrored packet is cut short),
- * or a jmirror datagram on the one port with the one mirror id and
- * session id asked for whose mirrored packet matches EXPRESSION; 0 if
- * the settings need the plain filter.
+ * The capture filter of -i with a libpcap that knows jmirror: a jmirror
+ * datagram on the one port with the one mirror id and session id asked
+ * for whose mirrored packet matches EXPRESSION, in place of the ports of
+ * decap_capture_filter(); 0 if the settings need the plain filter.
  */
 static int
 jmirror_live_filter(const struct decap *d, char *buf, size_t size)
 {
-	char mid[32], sid[32];
+	char mid[32], sid[32], primitive[2 * DECAP_FILTER_MAX];
 	int n;
 
 	if (d->any_udp || d->ports.n != 1 ||
@@ -485,18 +464,18 @@ jmirror_live_filter(const struct decap *d, char *buf, size_t size)
 	    id_selector(&d->session_ids, "session ", sid, sizeof(sid)) != 0 ||
 	    (d->filter_text != NULL && !expression_is_inner(d->filter_text)))
 		return 0;
-	n = snprintf(buf, size,
-		     "(ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] == 44) or "
+	n = snprintf(primitive, sizeof(primitive),
 		     "(jmirror port %u%s%s%s%s%s)", d->ports.port[0], mid, sid,
 		     d->filter_text != NULL ? " and (" : "",
 		     d->filter_text != NULL ? d->filter_text : "",
 		     d->filter_text != NULL ? ")" : "");
-	return n > 0 && (size_t)n < size;
+	return n > 0 && (size_t)n < sizeof(primitive) &&
+	       decap_capture_filter(d, primitive, buf, size) == 0;
 }
 
 /*
  * Set the capture filter of -i: the jmirror keyword's when libpcap has
- * it and it compiles, else the jmirror ports and fragments; its text in
+ * it and it compiles, else the one --print-filter prints; its text in
  * filter
  */
 static void
@@ -508,7 +487,7 @@ set_live_filter(struct decap *d, pcap_t *p, const char *iface, char *filter,
 	if (!pcap_knows_jmirror(p) ||
 	    !jmirror_live_filter(d, filter, size) ||
 	    pcap_compile(p, &code, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		live_filter(d, filter, size);
+		decap_capture_filter(d, NULL, filter, size);
 		if (pcap_compile(p, &code, filter, 1,
 				 PCAP_NETMASK_UNKNOWN) != 0)
 			die("%s: cannot set the capture filter: %s", iface,
@@ -550,7 +529,7 @@ is_loopback(const char *iface)
 static void
 keep_received_copies(pcap_t *p, const char *iface, const char *filter)
 {
-	char inbound[1100];
+	char inbound[2 * DECAP_FILTER_MAX + 32];
 	struct bpf_program code;
 	struct sock_fprog prog;
 
@@ -572,7 +551,7 @@ keep_received_copies(pcap_t *p, const char *iface, const char *filter)
 static pcap_t *
 open_live(struct decap *d, const char *iface, int buffer_kib)
 {
-	char errbuf[PCAP_ERRBUF_SIZE], filter[1024];
+	char errbuf[PCAP_ERRBUF_SIZE], filter[2 * DECAP_FILTER_MAX];
 	pcap_t *p = pcap_create(iface, errbuf);
 	int r;
 
@@ -939,6 +918,55 @@ summary_fragments(const struct decap *d)
 		rs->after_overlap, d->counts.truncated_fragments);
 }
 
+/* the ports in use, as the summary names them */
+static void
+print_ports(const struct jp_ports *ports)
+{
+	unsigned i;
+
+	if (ports->n == 0)
+		fprintf(stderr, "any port (--jmirror-port=0)");
+	else
+		fprintf(stderr, "port%s ", ports->n > 1 ? "s" : "");
+	for (i = 0; i < ports->n; i++)
+		fprintf(stderr, "%s%u", i == 0 ? "" : ",", ports->port[i]);
+}
+
+/*
+ * No jmirror found: the UDP ports whose datagrams parse as jmirror, the
+ * most datagrams first, as many as --jmirror-port takes.
+ */
+static void
+port_hint(const struct decap *d)
+{
+	struct lookalike top[DECAP_MAX_LOOKALIKES], t;
+	unsigned i, j, n = d->nlookalikes;
+
+	if (d->counts.jmirror != 0 || n == 0)
+		return;
+	memcpy(top, d->lookalikes, n * sizeof(top[0]));
+	for (i = 1; i < n; i++) {
+		for (j = i; j > 0 && top[j].count > top[j - 1].count; j--) {
+			t = top[j];
+			top[j] = top[j - 1];
+			top[j - 1] = t;
+		}
+	}
+	if (n > JMIRROR_MAX_PORTS)
+		n = JMIRROR_MAX_PORTS;
+	fprintf(stderr, "%s: no jmirror on ", prog);
+	print_ports(&d->ports);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s port %u carries %lu %s",
+			i == 0 ? ";" : ",", top[i].port, top[i].count,
+			datagrams(top[i].count));
+	fprintf(stderr, " that parse%s as jmirror: try --jmirror-port=",
+		top[n - 1].count == 1 ? "s" : "");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%u", i == 0 ? "" : ",", top[i].port);
+	fputc('\n', stderr);
+}
+
 static void
 summary(const struct decap *d, const struct live_input *in)
 {
@@ -948,6 +976,7 @@ summary(const struct decap *d, const struct live_input *in)
 
 	fprintf(stderr, "%s: %lu packets read, %lu jmirror datagrams\n",
 		prog, c->read, c->jmirror);
+	port_hint(d);
 	if (in != NULL && kernel_drops(in, &drops) == 0)
 		fprintf(stderr, "%s: %lu dropped by the kernel (receive buffer "
 			"full)\n", prog, drops);
@@ -1005,7 +1034,7 @@ drop_privileges(const char *user, int given)
 enum {
 	OPT_LISTEN = 256, OPT_SPLIT, OPT_PORT, OPT_MIRROR_ID, OPT_SESSION_ID,
 	OPT_PAYLOAD, OPT_BUDGET, OPT_TIMEOUT, OPT_VERSION, OPT_FROM,
-	OPT_MAX_OUTPUTS
+	OPT_MAX_OUTPUTS, OPT_PRINT_FILTER
 };
 
 struct settings {
@@ -1015,6 +1044,7 @@ struct settings {
 	int buffer_kib;			/* -B, 0 when not given */
 	const char *user;		/* -Z, NULL when not given */
 	int outputs;			/* -w and --split given */
+	int print_filter;		/* --print-filter */
 };
 
 /* -G, -C and -W */
@@ -1064,6 +1094,7 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 		{ "max-outputs", required_argument, NULL, OPT_MAX_OUTPUTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "print-filter", no_argument, NULL, OPT_PRINT_FILTER },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt;
@@ -1127,6 +1158,7 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 				  &d->session_ids);
 			break;
 		case OPT_PAYLOAD: parse_payload(optarg, &d->payload); break;
+		case OPT_PRINT_FILTER: s->print_filter = 1; break;
 		case OPT_BUDGET:
 			s->limits.max_bytes = parse_bytes(optarg);
 			break;
@@ -1151,6 +1183,17 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 	}
 	s->expression = join_args(argv + optind);
 	d->filter_text = s->expression;
+}
+
+/* --print-filter: the capture filter of -i, for tcpdump and the like */
+static void
+print_filter(const struct decap *d)
+{
+	char filter[DECAP_FILTER_MAX];
+
+	decap_capture_filter(d, NULL, filter, sizeof(filter));
+	if (printf("%s\n", filter) < 0 || fflush(stdout) != 0)
+		die("standard output: %s", strerror(errno));
 }
 
 /* exactly one input and one output, and a terminal is no output */
@@ -1198,7 +1241,7 @@ main(int argc, char **argv)
 	static struct decap d;
 	struct settings s = { NULL, NULL, NULL, NULL,
 			      { REASM_DEFAULT_MAX_BYTES,
-				REASM_DEFAULT_TIMEOUT_NS }, 0, NULL, 0 };
+				REASM_DEFAULT_TIMEOUT_NS }, 0, NULL, 0, 0 };
 	struct live_input in = { NULL, -1, 0, 0 };
 	const struct live_input *live_in = NULL;
 	pcap_t *p = NULL;
@@ -1209,6 +1252,10 @@ main(int argc, char **argv)
 	d.max_open = max_open_files();
 	d.max_outputs = DECAP_DEFAULT_MAX_OUTPUTS;
 	parse_options(argc, argv, &d, &s);
+	if (s.print_filter) {
+		print_filter(&d);
+		return DECAP_EXIT_OK;
+	}
 	check_options(&d, &s);
 	if (decap_compile_filter(&d) != 0)
 		die("%s", d.errmsg);

@@ -19,9 +19,15 @@
  * header, port list, mirrored packet kind, opening a capture.
  */
 
+/* fopencookie() */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "jmirror-pkt.h"
 
@@ -46,10 +52,21 @@
 #define NLPID_IPV4		0xcc
 #define NLPID_IPV6		0x8e
 
-/* a pcap file with nanosecond time stamps, and its first byte */
-#define PCAP_MAGIC_NANO			0xa1b23c4dUL
-#define PCAP_MAGIC_NANO_BE_BYTE0	0xa1
-#define PCAP_MAGIC_NANO_LE_BYTE0	0x4d
+/* a pcap file with nanosecond time stamps */
+#define PCAP_MAGIC_NANO		0xa1b23c4dUL
+/* pcapng: blocks, and what tells a capture's time stamp resolution */
+#define PCAPNG_SHB		0x0a0d0d0aUL	/* section header */
+#define PCAPNG_BYTE_ORDER_MAGIC	0x1a2b3c4dUL
+#define PCAPNG_IDB		1	/* interface description */
+#define PCAPNG_PB		2	/* packet (obsolete) */
+#define PCAPNG_SPB		3	/* simple packet */
+#define PCAPNG_EPB		6	/* enhanced packet */
+#define PCAPNG_BLOCK_HDR_LEN	8	/* type, total length */
+#define PCAPNG_BLOCK_MIN_LEN	12	/* and the total length again */
+#define PCAPNG_IDB_FIXED_LEN	8	/* link type, reserved, snap length */
+#define PCAPNG_OPT_END		0
+#define PCAPNG_IF_TSRESOL	9
+#define PCAPNG_TSRESOL_BINARY	0x80	/* 2^-n s, else 10^-n s */
 
 /* ---- the link layer ---- */
 
@@ -517,6 +534,42 @@ jp_ppp_protocol_name(unsigned proto)
 	return NULL;
 }
 
+/* 1 when the IP packet at p, of the version want, says it is len long */
+static int
+ip_length_is(const uint8_t *p, unsigned caplen, unsigned len, unsigned want)
+{
+	if (caplen < 6 || p[0] >> 4 != want)
+		return 0;
+	if (want == 4)
+		return (p[0] & 0x0f) * 4u >= JP_IPV4_HDR_LEN &&
+		       jp_get_be16(p + 2) == len;
+	return JP_IPV6_HDR_LEN + jp_get_be16(p + 4) == len;
+}
+
+int
+jp_looks_like_jmirror(const uint8_t *p, unsigned caplen, unsigned len)
+{
+	unsigned n, proto;
+
+	if (caplen < JMIRROR_HDR_LEN || len < JMIRROR_HDR_LEN)
+		return 0;
+	p += JMIRROR_HDR_LEN;
+	caplen -= JMIRROR_HDR_LEN;
+	len -= JMIRROR_HDR_LEN;
+	if (ip_length_is(p, caplen, len, 4) || ip_length_is(p, caplen, len, 6))
+		return 1;
+	n = jp_ppp_header(p, caplen, &proto);
+	if (n == 0 || n > len)
+		return 0;
+	if (proto == JP_PPP_IPV4 || proto == JP_PPP_IPV6)
+		return ip_length_is(p + n, caplen - n, len - n,
+				    proto == JP_PPP_IPV4 ? 4 : 6);
+	/* any other protocol only behind the whole HDLC-like header: a
+	   compressed one is too easily met by chance */
+	return n == 4 && p[0] == JP_HDLC_ADDRESS &&
+	       jp_ppp_protocol_name(proto) != NULL;
+}
+
 enum jp_payload
 jp_payload_kind(const uint8_t *p, unsigned caplen)
 {
@@ -542,44 +595,242 @@ jp_payload_kind(const uint8_t *p, unsigned caplen)
 /* ---- opening a capture ---- */
 
 /*
- * Whether the capture f is a pcap file with nanosecond time stamps, by
- * its magic number.  A pipe cannot be rewound, so there only the first
- * byte is read and pushed back: the little-endian magics differ there;
- * a big-endian file on a pipe is read in nanoseconds (nothing is lost).
- * pcapng keeps libpcap's default, microseconds.
+ * A capture's time stamp precision is learnt from its first bytes: the
+ * magic number of a pcap file, or the if_tsresol option of the
+ * interfaces a pcapng file describes before its first packet.  Those
+ * bytes are read ahead (the prefix) and given to libpcap again: a
+ * seekable file is rewound, a pipe is replayed through a stream that
+ * gives the prefix, then the rest of the pipe.
+ */
+
+/* the most of a pcapng capture read ahead for its interfaces */
+#define PREFIX_MAX		(1u << 20)
+
+struct prefix {
+	FILE *f;
+	int seekable;
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+/* the prefix made at least upto bytes long; -1 at the end or the limit */
+static int
+prefix_fill(struct prefix *pre, size_t upto)
+{
+	if (upto > PREFIX_MAX)
+		return -1;
+	if (upto > pre->cap) {
+		size_t cap = pre->cap * 2 > upto ? pre->cap * 2 : upto;
+		uint8_t *buf = realloc(pre->buf, cap);
+
+		if (buf == NULL)
+			return -1;
+		pre->buf = buf;
+		pre->cap = cap;
+	}
+	while (pre->len < upto) {
+		ssize_t n;
+
+		/* a pipe is read without stdio's buffer, which the replay
+		   could not give back */
+		if (pre->seekable)
+			n = (ssize_t)fread(pre->buf + pre->len, 1,
+					   upto - pre->len, pre->f);
+		else
+			n = read(fileno(pre->f), pre->buf + pre->len,
+				 upto - pre->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		pre->len += (size_t)n;
+	}
+	return 0;
+}
+
+static unsigned
+get16(const uint8_t *p, int big)
+{
+	return big ? jp_get_be16(p) : jp_get_le16(p);
+}
+
+static uint32_t
+get32(const uint8_t *p, int big)
+{
+	return big ? jp_get_be32(p) : jp_get_le32(p);
+}
+
+/* 1 when an if_tsresol value is finer than a microsecond */
+static int
+finer_than_micro(unsigned tsresol)
+{
+	if (tsresol & PCAPNG_TSRESOL_BINARY)
+		return (tsresol & ~PCAPNG_TSRESOL_BINARY) >= 20; /* 2^-20 s */
+	return tsresol > 6;					 /* 10^-6 s */
+}
+
+/* 1 when an interface description block's body says if_tsresol finer
+   than a microsecond (without the option: microseconds) */
+static int
+idb_is_nano(const uint8_t *body, size_t len, int big)
+{
+	size_t off = PCAPNG_IDB_FIXED_LEN;
+
+	while (off + 4 <= len) {
+		unsigned code = get16(body + off, big);
+		unsigned olen = get16(body + off + 2, big);
+
+		if (code == PCAPNG_OPT_END || olen > len - off - 4)
+			break;
+		if (code == PCAPNG_IF_TSRESOL && olen >= 1)
+			return finer_than_micro(body[off + 4]);
+		off += 4 + ((olen + 3u) & ~3u);
+	}
+	return 0;
+}
+
+/*
+ * A pcapng capture, its first 4 bytes read: 1 when an interface
+ * described before the first packet has time stamps finer than a
+ * microsecond.
  */
 static int
-is_nano(FILE *f)
+pcapng_is_nano(struct prefix *pre)
 {
-	uint8_t magic[4];
-	int c;
+	size_t start = 0;
+	int big = 0;
 
-	if (fseek(f, 0, SEEK_CUR) == 0) {
-		size_t n = fread(magic, 1, 4, f);
+	for (;;) {
+		uint32_t type, total;
 
-		if (fseek(f, 0, SEEK_SET) != 0 || n != 4)
+		if (prefix_fill(pre, start + PCAPNG_BLOCK_HDR_LEN) != 0)
 			return 0;
-		return jp_get_be32(magic) == PCAP_MAGIC_NANO ||
-		       jp_get_le32(magic) == PCAP_MAGIC_NANO;
+		/* the section header's type reads the same in both orders */
+		type = get32(pre->buf + start, big);
+		if (type == PCAPNG_EPB || type == PCAPNG_SPB ||
+		    type == PCAPNG_PB)
+			return 0;
+		if (type == PCAPNG_SHB) {
+			if (prefix_fill(pre, start + PCAPNG_BLOCK_HDR_LEN + 4))
+				return 0;
+			big = jp_get_be32(pre->buf + start +
+					  PCAPNG_BLOCK_HDR_LEN) ==
+			      PCAPNG_BYTE_ORDER_MAGIC;
+		}
+		total = get32(pre->buf + start + 4, big);
+		if (total < PCAPNG_BLOCK_MIN_LEN || total % 4 != 0 ||
+		    prefix_fill(pre, start + total) != 0)
+			return 0;
+		if (type == PCAPNG_IDB &&
+		    idb_is_nano(pre->buf + start + PCAPNG_BLOCK_HDR_LEN,
+				total - PCAPNG_BLOCK_MIN_LEN, big))
+			return 1;
+		start += total;
 	}
-	c = getc(f);
-	if (c == EOF)
+}
+
+/* whether the capture has time stamps finer than a microsecond */
+static int
+capture_is_nano(struct prefix *pre)
+{
+	if (prefix_fill(pre, 4) != 0)
 		return 0;
-	ungetc(c, f);
-	return c == PCAP_MAGIC_NANO_BE_BYTE0 || c == PCAP_MAGIC_NANO_LE_BYTE0;
+	if (jp_get_be32(pre->buf) == PCAPNG_SHB)
+		return pcapng_is_nano(pre);
+	return jp_get_be32(pre->buf) == PCAP_MAGIC_NANO ||
+	       jp_get_le32(pre->buf) == PCAP_MAGIC_NANO;
+}
+
+/* a pipe's prefix, given again before the rest of the pipe */
+struct replay {
+	FILE *in;
+	uint8_t *buf;
+	size_t len, pos;
+};
+
+static ssize_t
+replay_read(void *cookie, char *out, size_t size)
+{
+	struct replay *r = cookie;
+	ssize_t n;
+
+	if (r->pos < r->len) {
+		size_t left = r->len - r->pos;
+
+		if (size > left)
+			size = left;
+		memcpy(out, r->buf + r->pos, size);
+		r->pos += size;
+		return (ssize_t)size;
+	}
+	/* what has come so far, so that a live pipe is not held up */
+	do
+		n = read(fileno(r->in), out, size);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static int
+replay_close(void *cookie)
+{
+	struct replay *r = cookie;
+	int status = fclose(r->in);
+
+	free(r->buf);
+	free(r);
+	return status;
+}
+
+/* a stream of pre's bytes, then the rest of pre->f; it takes both */
+static FILE *
+replay_stream(struct prefix *pre)
+{
+	cookie_io_functions_t io = { replay_read, NULL, NULL, replay_close };
+	struct replay *r = malloc(sizeof(*r));
+	FILE *f;
+
+	if (r == NULL)
+		return NULL;
+	r->in = pre->f;
+	r->buf = pre->buf;
+	r->len = pre->len;
+	r->pos = 0;
+	f = fopencookie(r, "rb", io);
+	if (f == NULL) {
+		free(r);
+		return NULL;
+	}
+	pre->buf = NULL;
+	return f;
 }
 
 pcap_t *
 jp_open_offline(const char *path, int *nano, char *errbuf)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct prefix pre = { NULL, 0, NULL, 0, 0 };
+	off_t start;
+	FILE *f;
 	pcap_t *p;
 
-	if (f == NULL) {
+	pre.f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (pre.f == NULL) {
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
 		return NULL;
 	}
-	*nano = is_nano(f);
+	start = ftello(pre.f);
+	pre.seekable = start >= 0 && fseeko(pre.f, start, SEEK_SET) == 0;
+	*nano = capture_is_nano(&pre);
+	if (pre.seekable)
+		f = fseeko(pre.f, start, SEEK_SET) == 0 ? pre.f : NULL;
+	else
+		f = replay_stream(&pre);
+	free(pre.buf);
+	if (f == NULL) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
+		if (pre.f != stdin)
+			fclose(pre.f);
+		return NULL;
+	}
 	p = pcap_fopen_offline_with_tstamp_precision(f,
 		*nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO,
 		errbuf);

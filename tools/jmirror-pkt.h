@@ -139,10 +139,22 @@ unsigned jp_ppp_header(const uint8_t *p, unsigned caplen, unsigned *proto);
 const char *jp_ppp_protocol_name(unsigned proto);
 
 /*
- * Open a capture file ("-": standard input) for reading, its time stamps
- * in nanoseconds; *nano says whether the file holds nanosecond time
- * stamps (a pcap file with the nanosecond magic, or pcapng), so that
- * what is written from it can keep them.  NULL and errbuf on failure.
+ * 1 when a UDP payload of len bytes (caplen of them captured) parses as
+ * jmirror: a jmirror header, then an IPv4 or IPv6 packet (bare, or in a
+ * PPP frame) whose length field says exactly the rest, or a PPP frame
+ * with FF 03 and a known protocol.  For spotting jmirror on a port not
+ * taken as jmirror: a random datagram seldom passes.
+ */
+int jp_looks_like_jmirror(const uint8_t *p, unsigned caplen, unsigned len);
+
+/*
+ * Open a capture file ("-": standard input; a pipe will do) for reading
+ * in its own time stamp precision: *nano is 1 when the file holds time
+ * stamps finer than a microsecond (a pcap file with the nanosecond
+ * magic, a pcapng file with an interface whose if_tsresol is finer,
+ * described before its first packet), and then they are read in
+ * nanoseconds, else in microseconds; what is written from it keeps
+ * them.  NULL and errbuf on failure.
  */
 pcap_t *jp_open_offline(const char *path, int *nano, char *errbuf);
 
