@@ -1,9 +1,10 @@
 #!/bin/sh
 # check-manual-route.sh SRCDIR TCPDUMP_SOURCE [autoconf|cmake]: follow the
-# README's "Adding jmirror to your own tcpdump tree by hand" recipe exactly
-# as written (its first code block, with /path/to/tcpdump-jmirror replaced
-# by SRCDIR) in a fresh copy of TCPDUMP_SOURCE (a tree or a tarball), with
-# tcpdump's autoconf build (default) or its CMake build.
+# "Adding jmirror to your own tcpdump tree by hand" recipe of
+# docs/tcpdump-versions.md exactly as written (its first code block, with
+# /path/to/tcpdump-jmirror replaced by SRCDIR) in a fresh copy of
+# TCPDUMP_SOURCE (a tree or a tarball), with tcpdump's autoconf build
+# (default) or its CMake build.
 srcdir=$(cd "${1:?usage: check-manual-route.sh SRCDIR TCPDUMP_SOURCE [autoconf|cmake]}" && pwd)
 source=${2:?usage: check-manual-route.sh SRCDIR TCPDUMP_SOURCE [autoconf|cmake]}
 build=${3:-autoconf}
@@ -21,12 +22,12 @@ unpack() {
 	test -f "$work/tcpdump/configure" || (cd "$work/tcpdump" && ./autogen.sh >/dev/null)
 }
 
-# recipe: the README's code block, for this tcpdump version and build
+# recipe: the doc's code block, for this tcpdump version and build
 # system (the expected outputs before 4.99.5 are the commented variant)
 recipe() {
 	awk '/^## Adding jmirror to your own tcpdump tree by hand/ { s = 1 }
 	     s && /^    / { print substr($0, 5); b = 1; next }
-	     b && !/^    / && NF { exit }' "$srcdir/README.md" |
+	     b && !/^    / && NF { exit }' "$srcdir/docs/tcpdump-versions.md" |
 		sed "s|/path/to/tcpdump-jmirror|$srcdir|g" >"$work/recipe"
 	version=$(cat "$work/tcpdump/VERSION")
 	if echo "$version" | awk -F. '{ exit !($1 == 4 && $2 == 99 && $3 < 5) }'; then
