@@ -29,7 +29,13 @@ unpack_and_patch() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	tar -xJf "$tarball" -C "$dir" --strip-components=1
-	(cd "$dir" && git apply --verbose) <"$patch"
+	# a repository of its own: inside another one (this tree), git apply
+	# would take paths from that one's top and skip every file
+	(cd "$dir" && git init -q && git apply --verbose) <"$patch"
+	{ grep -q jmirror "$dir/gencode.c" && grep -q jmirror "$dir/testprogs/TESTrun"; } || {
+		echo "FAIL - libpcap master: $patch did not apply"
+		exit 1
+	}
 }
 
 # build: libpcap and its test programs, static, few optional parts
@@ -45,6 +51,10 @@ testrun() {
 	(cd "$dir" && perl testprogs/TESTrun >TESTrun.log 2>&1) || {
 		tail -n 20 "$dir/TESTrun.log"
 		echo "FAIL - libpcap master TESTrun (see $dir/TESTrun.log)"
+		exit 1
+	}
+	(cd "$dir" && testprogs/filtertest EN10MB 'jmirror port 6502 768 session 144 and ip6' >/dev/null) || {
+		echo "FAIL - libpcap master: filtertest does not know the jmirror keyword"
 		exit 1
 	}
 	summary=$(grep -E 'tests (failed|passed|skipped)' "$dir/TESTrun.log" | tr -s ' \n' ' ')
