@@ -38,6 +38,7 @@ setup() {
 		test -x "$prog" || { echo "$0: $prog: not executable" >&2; exit 2; }
 	done
 	here=$(cd "$(dirname "$0")" && pwd)
+	. "$here/loopback.sh"
 	gen="python3 $here/gen-filter-corpus.py"
 	tmp=$(mktemp -d) || exit 2
 	trap 'rm -rf "$tmp"' EXIT
@@ -112,14 +113,6 @@ rejections() {
 oracle() {
 	python3 "$here/check-filter-oracle.py" "$tcpdump" "$wrap" "$testsdir" \
 		"$here/filter-oracle.exprs" || failed=1
-}
-
-# free_port: a UDP port nobody uses on 127.0.0.1 now
-free_port() {
-	python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
 }
 
 # stop PID: end the bounded capture PID (SIGTERM: it writes what it has)

@@ -29,6 +29,7 @@ setup() {
 		test -x "$x" || { echo "$0: $x: not executable" >&2; exit 2; }
 	done
 	here=$(cd "$(dirname "$0")" && pwd)
+	. "$here/loopback.sh"
 	if test -n "${DECAP_WRAPPER:-}"; then
 		paced=20000 rate=10000 full=30000 settle=3 stop_ms=5000
 		rotating=50000
@@ -84,14 +85,6 @@ roomy() {
 	test $root = yes || test "$max" -ge 33554432 && return 0
 	skip "its buffer would be net.core.rmem_max, $max bytes" "$@"
 	return 1
-}
-
-# free_port: a UDP port nobody uses on 127.0.0.1 now
-free_port() {
-	python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
 }
 
 # start ARG...: DECAP in the background under timeout; $pid is decap's
