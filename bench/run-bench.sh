@@ -33,7 +33,7 @@ usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] -a BENCH_REASM [-s SENDER] PATC
                    with -O2)
   -A               only the reassembler's rows: no tcpdump, decap or
                    tshark needed
-  -s SENDER        tools/jmirror-send: as root, time decap's live inputs
+  -s SENDER        build/jmirror-send: as root, time decap's live inputs
                    (--listen, -i lo) against tcpdump -i lo -w on a stream
                    of LIVE_COUNT datagrams sent to 127.0.0.1, and find
                    the highest rate at which they lose nothing

@@ -34,7 +34,7 @@ if test $# -lt 2 || test $# -gt 3; then
 fi
 TCPDUMP=$1
 TESTSDIR=$2
-LIST=${3:-$TESTSDIR/../netdissect-patch}
+LIST=${3:-$TESTSDIR/../../netdissect-patch}
 
 tests=0
 vg_errors=0

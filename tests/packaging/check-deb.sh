@@ -4,7 +4,7 @@
 # and none failed; lintian finds no error; the packaged tcpdump decodes
 # jmirror, its man page has --jmirror-port, Debian's AppArmor profile and
 # hardening are there; the jmirror-tools package's jmirror-decap takes the
-# mirror off tests/jmirror-ipv4.pcap, with its man page and hardening;
+# mirror off tests/tcpdump/jmirror-ipv4.pcap, with its man page and hardening;
 # and, with Debian's tcpdump installed, dpkg and apt would take the
 # package as an upgrade (nothing is installed).
 set -euo pipefail
@@ -79,11 +79,11 @@ packaged_tcpdump() {
 	local tmp out man
 	tmp=$(mktemp -d)
 	dpkg-deb -x "$deb" "$tmp"
-	out=$(TZ=GMT0 "$tmp/usr/bin/tcpdump" -n -r "$srcdir/tests/jmirror-ipv4.pcap" 2>&1 || true)
+	out=$(TZ=GMT0 "$tmp/usr/bin/tcpdump" -n -r "$srcdir/tests/tcpdump/jmirror-ipv4.pcap" 2>&1 || true)
 	if test "$(echo "$out" | grep -c 'JMIRROR, mirror-id 768, session-id 144, length')" = 3; then
-		ok "usr/bin/tcpdump decodes tests/jmirror-ipv4.pcap as jmirror"
+		ok "usr/bin/tcpdump decodes tests/tcpdump/jmirror-ipv4.pcap as jmirror"
 	else
-		bad "usr/bin/tcpdump on tests/jmirror-ipv4.pcap printed: $out"
+		bad "usr/bin/tcpdump on tests/tcpdump/jmirror-ipv4.pcap printed: $out"
 	fi
 	man=$(find "$tmp/usr/share/man" -name 'tcpdump.*.gz' | head -n 1)
 	if test -n "$man" && zcat "$man" | sed 's/\\//g' | grep -c -- '--jmirror-port' >/dev/null; then
@@ -106,7 +106,7 @@ packaged_tcpdump() {
 }
 
 # packaged_decap: jmirror-tools, unpacked in a temporary directory: its
-# jmirror-decap writes the 3 packets of tests/jmirror-ipv4.pcap as raw IP;
+# jmirror-decap writes the 3 packets of tests/tcpdump/jmirror-ipv4.pcap as raw IP;
 # the systemd unit and its options file are there
 packaged_decap() {
 	local tools tmp got
@@ -118,13 +118,13 @@ packaged_decap() {
 	ok "$(basename "$tools"), $(stat -c %s "$tools") bytes"
 	tmp=$(mktemp -d)
 	dpkg-deb -x "$tools" "$tmp"
-	"$tmp/usr/bin/jmirror-decap" -r "$srcdir/tests/jmirror-ipv4.pcap" \
+	"$tmp/usr/bin/jmirror-decap" -r "$srcdir/tests/tcpdump/jmirror-ipv4.pcap" \
 		-w "$tmp/out.pcap" 2>/dev/null || true
-	got=$(python3 "$srcdir/tests/pcap-compare.py" --info "$tmp/out.pcap" 2>/dev/null || true)
+	got=$(python3 "$srcdir/tests/common/pcap-compare.py" --info "$tmp/out.pcap" 2>/dev/null || true)
 	if test "$(echo "$got" | cut -d' ' -f2-)" = "101 3"; then
-		ok "usr/bin/jmirror-decap writes the 3 packets of tests/jmirror-ipv4.pcap as raw IP"
+		ok "usr/bin/jmirror-decap writes the 3 packets of tests/tcpdump/jmirror-ipv4.pcap as raw IP"
 	else
-		bad "usr/bin/jmirror-decap on tests/jmirror-ipv4.pcap wrote: ${got:-nothing}"
+		bad "usr/bin/jmirror-decap on tests/tcpdump/jmirror-ipv4.pcap wrote: ${got:-nothing}"
 	fi
 	if test -f "$tmp/usr/share/man/man1/jmirror-decap.1.gz"; then
 		ok "man page usr/share/man/man1/jmirror-decap.1.gz is packaged"
@@ -136,8 +136,8 @@ packaged_decap() {
 	else
 		bad "usr/bin/jmirror-decap lacks BIND_NOW"
 	fi
-	if cmp -s "$tmp/lib/systemd/system/jmirror-decap@.service" "$srcdir/systemd/jmirror-decap@.service" &&
-	   cmp -s "$tmp/etc/default/jmirror-decap" "$srcdir/systemd/default/jmirror-decap"; then
+	if cmp -s "$tmp/lib/systemd/system/jmirror-decap@.service" "$srcdir/packaging/systemd/jmirror-decap@.service" &&
+	   cmp -s "$tmp/etc/default/jmirror-decap" "$srcdir/packaging/systemd/default/jmirror-decap"; then
 		ok "the unit lib/systemd/system/jmirror-decap@.service and etc/default/jmirror-decap are packaged"
 	else
 		bad "jmirror-tools lacks the unit jmirror-decap@.service or etc/default/jmirror-decap"

@@ -2,12 +2,12 @@
 # check-filter.sh TCPDUMP DECAP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]:
 # the jmirror capture-filter keyword of the libpcap TCPDUMP and DECAP link
 # (libpcap-patch):
-#   golden   the `tcpdump -d` listings of tests/filter/*.bpf (read and
-#            explained in tests/filter/README.md), trailing blanks aside
+#   golden   the `tcpdump -d` listings of tests/filter/golden/*.bpf (read and
+#            explained in tests/filter/golden/README.md), trailing blanks aside
 #   reject   out-of-range ids, ports and session ids, a link type jmirror
 #            does not handle, keywords that cannot follow it: a clear
 #            error and a non-zero exit
-#   oracle   tests/check-filter-oracle.py over every IP packet of
+#   oracle   tests/filter/check-filter-oracle.py over every IP packet of
 #            TCPDUMP_TESTS_DIR, wrapped by WRAP, optimizer on and off
 #   live     as root, on lo only: `TCPDUMP -i lo 'jmirror port P 768 and
 #            icmp'` captures exactly the ICMP packets of intercept 768 out
@@ -38,7 +38,7 @@ setup() {
 		test -x "$prog" || { echo "$0: $prog: not executable" >&2; exit 2; }
 	done
 	here=$(cd "$(dirname "$0")" && pwd)
-	. "$here/loopback.sh"
+	. "$here/../common/loopback.sh"
 	gen="python3 $here/gen-filter-corpus.py"
 	tmp=$(mktemp -d) || exit 2
 	trap 'rm -rf "$tmp"' EXIT
@@ -60,8 +60,8 @@ has_keyword() {
 	"$tcpdump" -d -r "$(capture EN10MB)" jmirror >/dev/null 2>&1
 }
 
-# golden: each tests/filter/NAME.bpf is what `tcpdump -d` prints for the
-# expression and link type of its line in tests/filter/golden.list
+# golden: each tests/filter/golden/NAME.bpf is what `tcpdump -d` prints for the
+# expression and link type of its line in tests/filter/golden/golden.list
 golden() {
 	while IFS='	' read -r name linktype expr; do
 		case $name in '#'*|'') continue ;; esac
@@ -69,13 +69,13 @@ golden() {
 			>"$tmp/$name.bpf" 2>"$tmp/err"; then
 			fail "golden $name: '$expr' does not compile: $(cat "$tmp/err")"
 		elif sed 's/[ 	]*$//' "$tmp/$name.bpf" |
-			cmp -s - "$here/filter/$name.bpf"; then
+			cmp -s - "$here/golden/$name.bpf"; then
 			ok "golden $name: '$expr' on $linktype"
 		else
-			fail "golden $name: '$expr' on $linktype differs from tests/filter/$name.bpf"
-			sed 's/[ 	]*$//' "$tmp/$name.bpf" | diff "$here/filter/$name.bpf" - | head -n 10
+			fail "golden $name: '$expr' on $linktype differs from tests/filter/golden/$name.bpf"
+			sed 's/[ 	]*$//' "$tmp/$name.bpf" | diff "$here/golden/$name.bpf" - | head -n 10
 		fi
-	done <"$here/filter/golden.list"
+	done <"$here/golden/golden.list"
 }
 
 # reject LINKTYPE PATTERN EXPR: tcpdump -d EXPR fails with one message

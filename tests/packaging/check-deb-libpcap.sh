@@ -14,7 +14,7 @@ set -euo pipefail
 libpcap_workdir=$1
 tcpdump_workdir=$2
 srcdir=$(cd "$3" && pwd)
-gen="python3 $srcdir/tests/gen-filter-corpus.py"
+gen="python3 $srcdir/tests/filter/gen-filter-corpus.py"
 LIMIT=20	# seconds the live capture may take
 fail=0
 

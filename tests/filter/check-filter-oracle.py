@@ -4,7 +4,7 @@
 Usage: check-filter-oracle.py TCPDUMP WRAP TESTS_DIR EXPRS
 
 Every IPv4 and IPv6 packet of the captures in TESTS_DIR (tcpdump's own
-tests) is taken bare by WRAP (tools/jmirror-wrap --bare) into one raw-IP
+tests) is taken bare by WRAP (build/jmirror-wrap --bare) into one raw-IP
 capture, then wrapped in jmirror in each variant of gen-filter-corpus.py
 (ids, ports, MHV, IPv4 and IPv6 outer, IPv4 options, VLAN tags, Linux
 cooked v1/v2, loopback, raw IP, PPP inner with and without compression,

@@ -36,7 +36,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC = importlib.util.spec_from_file_location(
-    "gen_corpus", os.path.join(HERE, "gen-corpus.py"))
+    "gen_corpus", os.path.join(HERE, "..", "..", "tests", "references",
+                               "gen-corpus.py"))
 gen_corpus = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(gen_corpus)
 

@@ -19,12 +19,12 @@
 # Each capture is decoded with -n, -n -v and -n -T jmirror; one whose
 # packets the default port does not make jmirror (non-default ports) with
 # -n -T jmirror, -n -v -T jmirror and -n -e -T jmirror instead.
-# Needs python3 (tests/pcap-cut.py cuts the packets).
+# Needs python3 (pcap-cut.py, beside this script, cuts the packets).
 
 usage() {
 	echo "usage: $0 TCPDUMP TESTSDIR"
 	echo "  TCPDUMP   the patched tcpdump (a sanitizer build to catch memory errors)"
-	echo "  TESTSDIR  the directory with jmirror-*.pcap and pcap-cut.py"
+	echo "  TESTSDIR  the directory with jmirror-*.pcap"
 }
 
 case "$1" in -h|--help) usage; exit 0 ;; esac
@@ -34,7 +34,7 @@ if test $# -ne 2; then
 fi
 TCPDUMP=$1
 TESTSDIR=$2
-CUT=$TESTSDIR/pcap-cut.py
+CUT=$(dirname "$0")/pcap-cut.py
 # captures whose whole packets may print a truncation mark
 MALFORMED=""
 

@@ -3,10 +3,10 @@
 #
 # Round trip through jmirror: every IPv4 and IPv6 packet of the captures
 # in TESTS_DIR (tcpdump's own test captures, *.pcap) is wrapped in
-# jmirror by WRAP (tools/jmirror-wrap), which also writes the same IP
+# jmirror by WRAP (build/jmirror-wrap), which also writes the same IP
 # packets bare (--bare); DECAP (jmirror-decap) takes the jmirror off
 # again, and what it writes must be the bare capture byte for byte,
-# record by record, time stamps included (tests/pcap-compare.py).
+# record by record, time stamps included (tests/common/pcap-compare.py).
 # Three ways of wrapping: whole datagrams; outer datagrams fragmented at
 # 576 bytes; fragmented at 1500 bytes with the fragments shuffled.
 #
@@ -71,7 +71,7 @@ compare() {
 		's/.*fragments: [0-9]* reassembled into \([0-9]*\) .*/\1/p' |
 		awk '{ n += $1 } END { print n + 0 }')
 	printf '%s (%s datagrams reassembled): ' "$1" "$reassembled"
-	python3 "$here/pcap-compare.py" "$tmp/$1.pairs" || fail=1
+	python3 "$here/../../tests/common/pcap-compare.py" "$tmp/$1.pairs" || fail=1
 	case $1 in
 	frag*)	if test "$reassembled" = 0; then
 			echo "FAIL - $1: no fragments were reassembled"

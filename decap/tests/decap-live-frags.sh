@@ -1,5 +1,5 @@
 #!/bin/sh
-# decap-live-frags.sh DECAP SRC_TESTS: jmirror-decap -i lo keeps every
+# decap-live-frags.sh DECAP SRCDIR: jmirror-decap -i lo keeps every
 # outer fragment it can reassemble.  A corpus (gen-decap-corpus.py) of
 # fragmented IPv4 jmirror and of IPv6 fragments behind a destination
 # options header, its addresses made 127.0.0.1 and ::1, is sent through
@@ -13,14 +13,17 @@
 
 set -eu
 
-usage="usage: $0 DECAP SRC_TESTS"
+usage="usage: $0 DECAP SRCDIR"
 LIMIT=30	# seconds the capture may take
 
 # setup: check the arguments; scratch directory removed on exit
 setup() {
 	test $# = 2 || { echo "$usage" >&2; exit 2; }
 	decap=$1
-	src=$2
+	srcdir=$2
+	src=$srcdir/tests/tcpdump
+	common=$srcdir/tests/common
+	here=$srcdir/decap/tests
 	test -x "$decap" || { echo "$0: $decap: not executable" >&2; exit 2; }
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
@@ -112,11 +115,11 @@ EOF
 check_live() {
 	# a UDP port nobody uses on 127.0.0.1 now
 	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	python3 "$src/gen-decap-corpus.py" --count 150 --seed 11 --port "$port" \
+	python3 "$here/gen-decap-corpus.py" --count 150 --seed 11 --port "$port" \
 		--dstopts-unfragmentable "$tmp/c.pcap"
 	${DECAP_WRAPPER:-} "$decap" -r "$tmp/c.pcap" -w "$tmp/want.pcap" \
 		--payload=ip --jmirror-port="$port" 2>"$tmp/err"
-	n=$(python3 "$src/pcap-compare.py" --info "$tmp/want.pcap" | cut -d' ' -f3)
+	n=$(python3 "$common/pcap-compare.py" --info "$tmp/want.pcap" | cut -d' ' -f3)
 	timeout $LIMIT ${DECAP_WRAPPER:-} "$decap" -i lo -Z root -c "$n" --payload=ip \
 		--jmirror-port="$port" -w "$tmp/got.pcap" 2>"$tmp/live.err" &
 	pid=$!

@@ -1,12 +1,12 @@
 #!/bin/sh
-# decap-options.sh DECAP SRC_TESTS TCPDUMP WRAP
+# decap-options.sh DECAP SRCDIR TCPDUMP WRAP
 #
 # jmirror-decap's options, outputs and errors, on the captures of
-# SRC_TESTS (this project's tests/: jmirror-*.pcap and the generator
-# gen-decap-corpus.py); TCPDUMP (a tcpdump, the patched one will do: it
+# SRCDIR (this source tree: the captures of tests/tcpdump/, the generator
+# decap/tests/gen-decap-corpus.py); TCPDUMP (a tcpdump, the patched one will do: it
 # prints and filters raw IP and PPP as stock does) is the reference for
 # EXPRESSION and for what the written packets are, and applies
-# --print-filter's capture filter; WRAP (tools/jmirror-wrap) wraps
+# --print-filter's capture filter; WRAP (build/jmirror-wrap) wraps
 # captures on another port and fragments them.
 #   --split with %m and %s and directories; --mirror-id / --session-id
 #   lists and ranges; EXPRESSION; --payload=auto|ip|ppp (LCP in an IP
@@ -22,14 +22,17 @@
 
 set -eu
 
-usage="usage: $0 DECAP SRC_TESTS TCPDUMP WRAP"
+usage="usage: $0 DECAP SRCDIR TCPDUMP WRAP"
 LIMIT=30	# seconds a FIFO's reader may wait
 
 # setup: check the arguments, make the corpora; scratch removed on exit
 setup() {
 	test $# = 4 || { echo "$usage" >&2; exit 2; }
 	decap=$1
-	src=$2
+	srcdir=$2
+	src=$srcdir/tests/tcpdump
+	common=$srcdir/tests/common
+	here=$srcdir/decap/tests
 	tcpdump=$3
 	wrap=$4
 	for prog in "$decap" "$wrap"; do
@@ -38,11 +41,11 @@ setup() {
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	trap 'exit 1' HUP INT TERM
-	python3 "$src/gen-decap-corpus.py" --count 400 --seed 5 "$tmp/c.pcap"
-	python3 "$src/gen-decap-corpus.py" --count 100 --seed 6 --nano "$tmp/n.pcap"
-	python3 "$src/gen-decap-corpus.py" --count 100 --seed 6 --nano --pcapng "$tmp/n.pcapng"
-	python3 "$src/gen-decap-corpus.py" --count 400 --seed 5 --pcapng "$tmp/c.pcapng"
-	python3 "$src/gen-decap-corpus.py" --count 300 --seed 7 --dstopts-unfragmentable "$tmp/x.pcap"
+	python3 "$here/gen-decap-corpus.py" --count 400 --seed 5 "$tmp/c.pcap"
+	python3 "$here/gen-decap-corpus.py" --count 100 --seed 6 --nano "$tmp/n.pcap"
+	python3 "$here/gen-decap-corpus.py" --count 100 --seed 6 --nano --pcapng "$tmp/n.pcapng"
+	python3 "$here/gen-decap-corpus.py" --count 400 --seed 5 --pcapng "$tmp/c.pcapng"
+	python3 "$here/gen-decap-corpus.py" --count 300 --seed 7 --dstopts-unfragmentable "$tmp/x.pcap"
 	failed=0
 	passed=0
 }
@@ -77,18 +80,18 @@ not() {
 
 # records FILE: the number of records of a valid pcap file (else fails)
 records() {
-	python3 "$src/pcap-compare.py" --info "$1" | cut -d' ' -f3
+	python3 "$common/pcap-compare.py" --info "$1" | cut -d' ' -f3
 }
 
 # info FILE: "PRECISION LINKTYPE RECORDS"
 info() {
-	python3 "$src/pcap-compare.py" --info "$1"
+	python3 "$common/pcap-compare.py" --info "$1"
 }
 
 # same FILE FILE: the same records (pcap-compare.py)
 same() {
 	echo "$1 $2" >"$tmp/pair"
-	python3 "$src/pcap-compare.py" "$tmp/pair" >"$tmp/cmp" || {
+	python3 "$common/pcap-compare.py" "$tmp/pair" >"$tmp/cmp" || {
 		cat "$tmp/cmp"; return 1; }
 }
 
@@ -385,7 +388,7 @@ test_precision() {
 	bigendian "$tmp/c.pcap" "$tmp/c-be.pcap"
 	kept "big-endian microsecond pcap: microseconds" \
 		"$tmp/c-be.pcap" "$tmp/all.pcap"
-	gen="python3 $src/gen-decap-corpus.py --pcapng"
+	gen="python3 $here/gen-decap-corpus.py --pcapng"
 	$gen --count 100 --seed 6 --nano --tsresol 10 --big-endian "$tmp/ps.pcapng"
 	kept "big-endian pcapng, if_tsresol 10: nanoseconds, exact" \
 		"$tmp/ps.pcapng" "$tmp/n-ref.pcap"
@@ -487,7 +490,7 @@ test_errors() {
 	expect_error "no input" -w "$tmp/x.pcap"
 	expect_error "two outputs" -r "$c" -w "$tmp/x.pcap" --split 'a-%m'
 	expect_error "missing file" -r "$tmp/none.pcap" -w "$tmp/x.pcap"
-	expect_error "not a capture" -r "$src/gen-corpus.py" -w "$tmp/x.pcap"
+	expect_error "not a capture" -r "$srcdir/tests/references/gen-corpus.py" -w "$tmp/x.pcap"
 	expect_error "bad --mirror-id" -r "$c" -w "$tmp/x.pcap" --mirror-id=5-3
 	expect_error "bad --session-id" -r "$c" -w "$tmp/x.pcap" --session-id=4294967296
 	expect_error "bad --jmirror-port" -r "$c" -w "$tmp/x.pcap" --jmirror-port=0,1

@@ -1,7 +1,7 @@
 #!/bin/sh
 # check-expected.sh SRCDIR: the two sets of jmirror expected outputs,
 # tests/ (tcpdump >= 4.99.5, whose test runner adds -tttt) and
-# tests/before-4.99.5/ (default time stamps), must list the same tests and
+# tests/tcpdump/before-4.99.5/ (default time stamps), must list the same tests and
 # differ only in the date that -tttt puts before each time stamp.
 srcdir=${1:?usage: check-expected.sh SRCDIR}
 pass=0 fail=0
@@ -14,9 +14,9 @@ strip_date() {
 # compare_one OUT: the -tttt output, date removed, equals the older one
 compare_one() {
 	name=$(basename "$1")
-	old=$srcdir/tests/before-4.99.5/$name
+	old=$srcdir/tests/tcpdump/before-4.99.5/$name
 	if test ! -f "$old"; then
-		echo "FAIL - $name has no tests/before-4.99.5/ counterpart"
+		echo "FAIL - $name has no tests/tcpdump/before-4.99.5/ counterpart"
 		fail=$((fail + 1))
 	elif strip_date "$1" | cmp -s - "$old"; then
 		pass=$((pass + 1))
@@ -26,11 +26,11 @@ compare_one() {
 	fi
 }
 
-for out in "$srcdir"/tests/jmirror-*.out; do
+for out in "$srcdir"/tests/tcpdump/jmirror-*.out; do
 	compare_one "$out"
 done
-for old in "$srcdir"/tests/before-4.99.5/jmirror-*.out; do
-	test -f "$srcdir/tests/$(basename "$old")" && continue
+for old in "$srcdir"/tests/tcpdump/before-4.99.5/jmirror-*.out; do
+	test -f "$srcdir/tests/tcpdump/$(basename "$old")" && continue
 	echo "FAIL - before-4.99.5/$(basename "$old") has no tests/ counterpart"
 	fail=$((fail + 1))
 done

@@ -14,7 +14,7 @@
  */
 
 /*
- * reasm-unit: unit tests of tools/jmirror-reasm.c, the fragment
+ * reasm-unit: unit tests of lib/jmirror-reasm.c, the fragment
  * reassembler of jmirror-decap.  Each test builds an IPv4 or IPv6
  * datagram, fragments it here, feeds the fragments to reasm_add() in some
  * order and compares what comes back with the original, byte for byte;

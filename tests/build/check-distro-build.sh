@@ -2,7 +2,7 @@
 # check-distro-build.sh TCPDUMP USER [MAKE_CHECK_LOG]: checks that TCPDUMP
 # is built as Debian builds its tcpdump: it names OpenSSL, it and the
 # jmirror-decap beside it have every protection hardening-check finds in
-# Debian's own tcpdump package (tests/check-hardening.sh), and,
+# Debian's own tcpdump package (tests/build/check-hardening.sh), and,
 # started as root on the loopback interface, runs as USER once capturing
 # (USER root: a build without a privilege drop) and still decodes jmirror;
 # -Z root keeps root. With MAKE_CHECK_LOG, the log of "make check": the

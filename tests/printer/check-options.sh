@@ -23,7 +23,7 @@ fail() {
 setup() {
 	case $1 in /*) tcpdump=$1 ;; *) tcpdump=$(pwd)/$1 ;; esac
 	srcdir=$(cd "$2" && pwd) || exit 2
-	pcap=$srcdir/tests/jmirror-ipv4.pcap
+	pcap=$srcdir/tests/tcpdump/jmirror-ipv4.pcap
 	configure=$srcdir/configure
 	tmp=$(mktemp -d) || exit 2
 	trap 'rm -rf "$tmp"' EXIT

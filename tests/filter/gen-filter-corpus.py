@@ -37,20 +37,21 @@ import sys
 import time
 
 
-def load(name):
-    """A sibling script of this one, as a module (no cache beside it)."""
+def load(path):
+    """A script of tests/, as a module (no cache beside it)."""
     sys.dont_write_bytecode = True
-    here = os.path.dirname(os.path.abspath(__file__))
+    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    name = os.path.basename(path)
     spec = importlib.util.spec_from_file_location(
-        name.replace("-", "_"), os.path.join(here, name + ".py"))
+        name.replace("-", "_"), os.path.join(tests, path + ".py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 # the packet builders of the committed captures, and a pcap reader
-gc = load("gen-captures")
-read_pcap = load("check-port-collisions").read_pcap
+gc = load("tcpdump/gen-captures")
+read_pcap = load("references/check-port-collisions").read_pcap
 
 LINKTYPE = {"EN10MB": 1, "NULL": 0, "PPP": 9, "RAW": 101, "LOOP": 108,
             "LINUX_SLL": 113, "LINUX_SLL2": 276}

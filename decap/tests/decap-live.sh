@@ -1,6 +1,6 @@
 #!/bin/sh
 # decap-live.sh DECAP SENDER: jmirror-decap's live inputs, on the
-# loopback interface only.  SENDER (tools/jmirror-send) sends numbered
+# loopback interface only.  SENDER (build/jmirror-send) sends numbered
 # jmirror datagrams to 127.0.0.1 or ::1 and checks what decap wrote:
 # every record a packet sent, byte for byte, in the order sent.
 #   --listen: 0 lost at the default buffer (a paced, bursty stream and
@@ -29,7 +29,7 @@ setup() {
 		test -x "$x" || { echo "$0: $x: not executable" >&2; exit 2; }
 	done
 	here=$(cd "$(dirname "$0")" && pwd)
-	. "$here/loopback.sh"
+	. "$here/../../tests/common/loopback.sh"
 	if test -n "${DECAP_WRAPPER:-}"; then
 		paced=20000 rate=10000 full=30000 settle=3 stop_ms=5000
 		rotating=50000
@@ -432,7 +432,7 @@ test_sigint_pipe() {
 	kill $writer 2>/dev/null || true
 	echo "$tmp/all.pcap $tmp/s.pcap" >"$tmp/pair"
 	check "SIGINT ends -r - on an open pipe: exit 0, all that came written" \
-		test $rc = 0 -a -n "$(python3 "$here/pcap-compare.py" "$tmp/pair" 2>/dev/null && echo same)"
+		test $rc = 0 -a -n "$(python3 "$here/../../tests/common/pcap-compare.py" "$tmp/pair" 2>/dev/null && echo same)"
 }
 
 setup "$@"

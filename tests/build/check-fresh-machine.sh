@@ -7,7 +7,7 @@
 # Checked: both exit 0, the example decodes as the README shows, make
 # check's closing summary line says nothing failed, and ./tcpdump and
 # ./jmirror-decap have every protection of Debian's tcpdump
-# (tests/check-hardening.sh). On any exit, what still runs in the chroot
+# (tests/build/check-hardening.sh). On any exit, what still runs in the chroot
 # is ended and everything mounted there unmounted; the chroot is removed
 # unless --keep, the logs are kept. Run as root from a git checkout; needs
 # debootstrap, git, hardening-check (devscripts), apt-get and dpkg-deb.
@@ -19,7 +19,7 @@ suite=bookworm
 keep=no
 case ${1:-} in --keep) keep=yes; shift ;; esac
 rev=${1:-HEAD}
-srcdir=$(cd "$(dirname "$0")/.." && pwd)
+srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 failed=0
 work=
 root=
@@ -185,10 +185,10 @@ readme_commands() {
 # check_example: quickstart's decoded example is the README's (its
 # standard error lines left out)
 check_example() {
-	awk '/^    \$ \.\/tcpdump -n -r tests\/jmirror-ipv4.pcap$/ { s = 1; next }
+	awk '/^    \$ build\/tcpdump -n -r tests\/tcpdump\/jmirror-ipv4.pcap$/ { s = 1; next }
 	     s && /^    / { print substr($0, 5); next }
 	     s { exit }' "$srcdir/README.md" >"$work/example.want"
-	sed -n '/^quickstart: \.\/tcpdump -n -r tests\/jmirror-ipv4.pcap$/,$p' \
+	sed -n '/^quickstart: build\/tcpdump -n -r tests\/tcpdump\/jmirror-ipv4.pcap$/,$p' \
 		"$work/quickstart.log" | sed -n '2,$p' |
 		grep -v -e '^reading from file' -e '^dropped privs to' >"$work/example.got" || true
 	if test -s "$work/example.want" && cmp -s "$work/example.want" "$work/example.got"; then
@@ -212,7 +212,7 @@ check_summary() {
 # check_hardening: the two programs against Debian's tcpdump
 check_hardening() {
 	tree=$root/root/tcpdump-jmirror
-	sh "$srcdir/tests/check-hardening.sh" "$tree/tcpdump" "$tree/jmirror-decap" ||
+	sh "$srcdir/tests/build/check-hardening.sh" "$tree/build/tcpdump" "$tree/build/jmirror-decap" ||
 		failed=$((failed + 1))
 }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# check-unit.sh SRCDIR DECAP: systemd/jmirror-decap@.service as
+# check-unit.sh SRCDIR DECAP: packaging/systemd/jmirror-decap@.service as
 # `systemd-analyze verify` sees an instance of it (jmirror-decap@30030),
 # with DECAP in place of /usr/bin/jmirror-decap: no word to say; and a
 # copy with an unknown key, as a control, draws one.  The man page the
@@ -27,8 +27,8 @@ verify() {
 }
 
 mkdir -p "$tmp/man/man1"
-cp "$srcdir/jmirror-decap.1" "$tmp/man/man1/"
-sed "s|/usr/bin/jmirror-decap|$decap|" "$srcdir/systemd/jmirror-decap@.service" \
+cp "$srcdir/decap/jmirror-decap.1" "$tmp/man/man1/"
+sed "s|/usr/bin/jmirror-decap|$decap|" "$srcdir/packaging/systemd/jmirror-decap@.service" \
 	>"$tmp/jmirror-decap@30030.service"
 if verify jmirror-decap@30030.service; then
 	echo "ok - systemd-analyze verify jmirror-decap@30030.service: nothing to say"

@@ -2,7 +2,7 @@
 # crosscheck-tcpdump.sh PATCHED_TCPDUMP STOCK_TCPDUMP TCPDUMP_TESTS_DIR WRAP
 #
 # Real traffic through the jmirror printer: for every capture in tcpdump's
-# own tests directory (*.pcap, *.pcapng), WRAP (tools/jmirror-wrap) wraps
+# own tests directory (*.pcap, *.pcapng), WRAP (build/jmirror-wrap) wraps
 # each IPv4 and IPv6 packet in jmirror and also writes the same IP packets
 # bare. The patched tcpdump prints the jmirror capture, the stock tcpdump
 # the bare one, and what the patched tcpdump prints after the

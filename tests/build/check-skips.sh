@@ -1,12 +1,12 @@
 #!/bin/sh
-# check-skips.sh MAKE: run in a build directory, "make check" of
+# check-skips.sh MAKE LOG: run in a build directory, "make check" of
 # check-decap alone on a PATH without tshark and editcap must end with a
 # summary line that counts every skip line of its log and names the
 # package for each of those two. Prints "ok - ..." or "FAIL - ...".
 set -eu
 
-make=${1:?usage: check-skips.sh MAKE}
-log=check-skips.log
+make=${1:?usage: check-skips.sh MAKE LOG}
+log=${2:?usage: check-skips.sh MAKE LOG}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
