@@ -312,12 +312,14 @@ parse_senders(const char *arg, struct sender_set *set)
 	const char *p = arg, *comma;
 
 	set->n = 0;
-	do {
+	for (;;) {
 		comma = strchr(p, ',');
 		parse_sender(arg, p, comma != NULL ? (size_t)(comma - p) :
 						     strlen(p), set);
+		if (comma == NULL)
+			break;
 		p = comma + 1;
-	} while (comma != NULL);
+	}
 }
 
 /* the remaining arguments, joined by spaces, as tcpdump does */
