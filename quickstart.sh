@@ -114,8 +114,8 @@ build() {
 
 # demo: decode the example capture
 demo() {
-	echo "quickstart: ./tcpdump -n -r tests/jmirror-ipv4.pcap"
-	./tcpdump -n -r tests/jmirror-ipv4.pcap
+	echo "quickstart: build/tcpdump -n -r tests/tcpdump/jmirror-ipv4.pcap"
+	build/tcpdump -n -r tests/tcpdump/jmirror-ipv4.pcap
 }
 
 check_tools "$@"

@@ -14,7 +14,7 @@
  */
 
 /*
- * bench-reasm: what one fragment costs tools/jmirror-reasm.c, by the order
+ * bench-reasm: what one fragment costs lib/jmirror-reasm.c, by the order
  * the fragments arrive in.  DATAGRAMS IPv4 datagrams of FRAGS fragments
  * of 8 bytes each (the most fragments a datagram can have) are fed to
  * reasm_add() in each order; every datagram must come back whole, byte for

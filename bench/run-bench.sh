@@ -33,7 +33,7 @@ usage: $0 [-w WORKDIR] [-c CG_PACKETS] [-r RUNS] -a BENCH_REASM [-s SENDER] PATC
                    with -O2)
   -A               only the reassembler's rows: no tcpdump, decap or
                    tshark needed
-  -s SENDER        tools/jmirror-send: as root, time decap's live inputs
+  -s SENDER        build/jmirror-send: as root, time decap's live inputs
                    (--listen, -i lo) against tcpdump -i lo -w on a stream
                    of LIVE_COUNT datagrams sent to 127.0.0.1, and find
                    the highest rate at which they lose nothing
@@ -262,7 +262,8 @@ report_instructions() {
 	row "B stock, jmirror capture" "$(calc '%.0f' "$ir_B / $k") Ir/pkt" "" info
 	row "C stock, bare capture" "$(calc '%.0f' "$ir_C / $k") Ir/pkt" "" info
 	row "R stock --count, bare capture" "$(calc '%.0f' "$ir_R / $k") Ir/pkt" "" info
-	# the layer as the issue defines it: A - B - C + R (target 5% of A)
+	# the jmirror layer's own cost, A - B - C + R (docs/benchmark.md);
+	# target 5% of A
 	formula=$((ir_A - ir_B - ir_C + ir_R))
 	row "jmirror layer: A - B - C + R" \
 		"$(calc '%.0f Ir/pkt, %.1f%% of A' "$formula / $k, 100 * $formula / $ir_A")" \

@@ -14,7 +14,7 @@
  */
 
 /*
- * libFuzzer harness for tools/jmirror-reasm.c, the fragment reassembler
+ * libFuzzer harness for lib/jmirror-reasm.c, the fragment reassembler
  * of jmirror-decap.  An input is a stream of pseudo-packets fed to one
  * reassembler with a small budget and time-out; after every call the
  * harness checks that the bytes held stay within the budget, that placing
@@ -50,7 +50,7 @@
  * Build (from the top of the source tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *       -fno-sanitize-recover=undefined -DREASM_COUNT_STEPS -Itools \
- *       -o fuzz-reasm fuzz/fuzz-reasm.c tools/jmirror-reasm.c
+ *       -o fuzz-reasm fuzz/fuzz-reasm.c lib/jmirror-reasm.c
  */
 
 #include <stdint.h>

@@ -3,7 +3,7 @@
 (Python 3 standard library only).
 
 Usage: python3 make-seeds.py [TESTSDIR [OUTDIR]]
-       (defaults: ../tests and ./corpus, next to this script)
+       (defaults: ../tests/tcpdump and ./corpus, next to this script)
 
 One seed per UDP packet of TESTSDIR/jmirror-*.pcap, named after the
 capture and the packet number (jmirror-ipv4-1, ...), in the input layout
@@ -89,7 +89,7 @@ def main():
         sys.stderr.write(__doc__)
         sys.exit(2)
     here = os.path.dirname(os.path.abspath(__file__))
-    testsdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "tests")
+    testsdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "tests", "tcpdump")
     outdir = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "corpus")
     os.makedirs(outdir, exist_ok=True)
     names = sorted(n for n in os.listdir(testsdir)

@@ -26,15 +26,15 @@ build() {
 	mkdir -p "$WORK"
 	"$CLANG" -g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-I"$SRC/tools" -o "$FUZZER" "$HERE/fuzz-decap.c" \
-		"$SRC/tools/decap-packet.c" "$SRC/tools/decap-output.c" \
-		"$SRC/tools/jmirror-pkt.c" "$SRC/tools/jmirror-reasm.c" -lpcap
+		-I"$SRC/lib" -I"$SRC/decap" -o "$FUZZER" "$HERE/fuzz-decap.c" \
+		"$SRC/decap/decap-packet.c" "$SRC/decap/decap-output.c" \
+		"$SRC/lib/jmirror-pkt.c" "$SRC/lib/jmirror-reasm.c" -lpcap
 }
 
 # seeds: the test captures and a generated corpus, in the harness's layout
 seeds() {
-	python3 "$SRC/tests/gen-decap-corpus.py" --count 40 --seed 9 "$WORK/gen.pcap"
-	python3 "$HERE/make-decap-seeds.py" "$WORK/seeds" "$SRC"/tests/jmirror-*.pcap \
+	python3 "$SRC/decap/tests/gen-decap-corpus.py" --count 40 --seed 9 "$WORK/gen.pcap"
+	python3 "$HERE/make-decap-seeds.py" "$WORK/seeds" "$SRC"/tests/tcpdump/jmirror-*.pcap \
 		"$WORK/gen.pcap"
 }
 

@@ -1,0 +1,56 @@
+#!/bin/sh
+# check-skips.sh MAKE LOG: run in a build directory, "make check" of
+# check-decap alone on a PATH without tshark and editcap must end with a
+# summary line that counts every skip line of its log and names the
+# package for each of those two. Prints "ok - ..." or "FAIL - ...".
+set -eu
+
+make=${1:?usage: check-skips.sh MAKE LOG}
+log=${2:?usage: check-skips.sh MAKE LOG}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# path_without NAME...: a directory of links to every command on PATH
+# but NAMEs (the first of each name, as the shell would find it)
+path_without() {
+	mkdir "$tmp/bin"
+	old_ifs=$IFS
+	IFS=:
+	for dir in $PATH; do
+		test -d "$dir" || continue
+		for cmd in "$dir"/*; do
+			name=${cmd##*/}
+			if test -x "$cmd" && test ! -e "$tmp/bin/$name"; then
+				ln -s "$cmd" "$tmp/bin/$name"
+			fi
+		done
+	done
+	IFS=$old_ifs
+	for name in "$@"; do
+		rm -f "$tmp/bin/$name"
+	done
+}
+
+path_without tshark editcap
+status=0
+PATH=$tmp/bin "$make" --no-print-directory check CHECKS=check-decap CHECK_LOG="$log" \
+	>"$tmp/out" 2>&1 || status=$?
+summary=$(tail -n 1 "$tmp/out")
+skips=$(grep -c '^skip - ' "$log" 2>/dev/null || true)
+skips=${skips:-0}
+echo "check-skips: $summary"
+fail=0
+case $summary in
+"make check: all 1 check targets passed; $skips checks skipped: "*) ;;
+*) fail=1 ;;
+esac
+for want in 'tshark not found (install tshark)' \
+	'editcap not found: no pcapng input (install wireshark-common)'; do
+	case $summary in *"$want"*) ;; *) fail=1 ;; esac
+done
+if test $status = 0 && test $fail = 0; then
+	echo "ok - without tshark and editcap, the summary counts the $skips skipped checks and names their packages"
+else
+	echo "FAIL - without tshark and editcap (exit $status), the summary is not 'make check: all 1 check targets passed; $skips checks skipped: ...' naming tshark's and editcap's packages"
+	exit 1
+fi
