@@ -433,16 +433,21 @@ static const struct {
 	uint16_t proto;
 	const char *name;
 } ppp_protocols[] = {
+	/* network layer protocols (RFC 1661: 0x0*** to 0x3***) */
 	{ 0x0021, "IPv4" }, { 0x0023, "OSI" }, { 0x0025, "NS" },
 	{ 0x0027, "DECnet" }, { 0x0029, "AppleTalk" }, { 0x002b, "IPX" },
 	{ 0x002d, "VJC" }, { 0x002f, "VJNC" }, { 0x0031, "BPDU" },
 	{ 0x0033, "ST-II" }, { 0x0035, "VINES" }, { 0x003d, "ML" },
-	{ 0x0057, "IPv6" }, { 0x00fd, "COMP" }, { 0x0201, "HELLO" },
-	{ 0x0231, "LUXCOM" }, { 0x0233, "SNS" }, { 0x0281, "MPLS" },
-	{ 0x0283, "MPLS multicast" }, { 0x8021, "IPCP" }, { 0x8023, "OSICP" },
-	{ 0x8025, "NSCP" }, { 0x8027, "DECNETCP" }, { 0x8029, "APPLECP" },
-	{ 0x802b, "IPXCP" }, { 0x8033, "STIICP" }, { 0x8035, "VINESCP" },
-	{ 0x8057, "IPV6CP" }, { 0x80fd, "CCP" }, { 0x8281, "MPLSCP" },
+	{ 0x0057, "IPv6" }, { 0x00fd, "COMP" },
+	/* those of the 0x02** block */
+	{ 0x0201, "HELLO" }, { 0x0231, "LUXCOM" }, { 0x0233, "SNS" },
+	{ 0x0281, "MPLS" }, { 0x0283, "MPLS multicast" },
+	/* their network control protocols (0x8*** to 0xb***) */
+	{ 0x8021, "IPCP" }, { 0x8023, "OSICP" }, { 0x8025, "NSCP" },
+	{ 0x8027, "DECNETCP" }, { 0x8029, "APPLECP" }, { 0x802b, "IPXCP" },
+	{ 0x8033, "STIICP" }, { 0x8035, "VINESCP" }, { 0x8057, "IPV6CP" },
+	{ 0x80fd, "CCP" }, { 0x8281, "MPLSCP" },
+	/* link layer control protocols (0xc*** to 0xf***) */
 	{ 0xc021, "LCP" }, { 0xc023, "PAP" }, { 0xc025, "LQM" },
 	{ 0xc027, "SPAP" }, { 0xc02b, "BACP" }, { 0xc02d, "BAP" },
 	{ 0xc03d, "MPCP" }, { 0xc123, "SPAP (old)" }, { 0xc223, "CHAP" },

@@ -347,14 +347,9 @@ unlink_dgram(struct reasm *r, struct dgram *d)
 	while (*pp != d)
 		pp = &(*pp)->hnext;
 	*pp = d->hnext;
-	if (d->older != NULL)
-		d->older->newer = d->newer;
-	else
-		r->oldest = d->newer;
-	if (d->newer != NULL)
-		d->newer->older = d->older;
-	else
-		r->newest = d->older;
+	/* the arrival list: the neighbour's link, or the end's */
+	*(d->older != NULL ? &d->older->newer : &r->oldest) = d->newer;
+	*(d->newer != NULL ? &d->newer->older : &r->newest) = d->older;
 }
 
 /* Free a datagram's fragments and header; the entry itself stays. */
