@@ -620,8 +620,8 @@ fix_header(uint8_t *out, size_t total, int version, size_t hdrlen,
 {
 	if (version == 4) {
 		jp_put_be16(out + 2, (uint32_t)total);
-		jp_put_be16(out + 6,
-		    jp_get_be16(out + 6) & ~(uint32_t)(JP_IPV4_MF | JP_IPV4_OFFSET));
+		jp_put_be16(out + 6, jp_get_be16(out + 6) &
+		    ~(uint32_t)(JP_IPV4_MF | JP_IPV4_OFFSET));
 		jp_put_ipv4_checksum(out, (unsigned)hdrlen);
 	} else {
 		out[nh_at] = nh;

@@ -434,11 +434,12 @@ main(int argc, char **argv)
 			list_path = optarg;
 			break;
 		case 'f':
-			w.mtu = (u_int)parse_number("--fragment", optarg, MTU_MIN,
-						    MTU_MAX);
+			w.mtu = (u_int)parse_number("--fragment", optarg,
+						    MTU_MIN, MTU_MAX);
 			break;
 		case 'S':
-			w.rng = parse_number("--shuffle", optarg, 0, 0xffffffffUL);
+			w.rng = parse_number("--shuffle", optarg, 0,
+					     0xffffffffUL);
 			w.shuffle = 1;
 			break;
 		case 'c':

@@ -653,12 +653,12 @@ test_timeout(int version)
 	for (i = 0; i + 1 < d.n; i++)
 		ok &= walk_and_add(r, d.frags[i].b, d.frags[i].len, 100 * SEC,
 		    &out, &outlen) == REASM_HELD;
-	res = walk_and_add(r, d.frags[i].b, d.frags[i].len, 110 * SEC + 1, &out,
-	    &outlen);
+	res = walk_and_add(r, d.frags[i].b, d.frags[i].len, 110 * SEC + 1,
+	    &out, &outlen);
 	ok &= res == REASM_HELD && reasm_stats(r)->timed_out == 1;
 	for (i = 0; i + 1 < d.n; i++) {
-		res = walk_and_add(r, d.frags[i].b, d.frags[i].len, 120 * SEC + 1,
-		    &out, &outlen);
+		res = walk_and_add(r, d.frags[i].b, d.frags[i].len,
+		    120 * SEC + 1, &out, &outlen);
 		ok &= res == (i + 2 == d.n ? REASM_COMPLETE : REASM_HELD);
 	}
 	ok &= outlen == d.len && memcmp(out, d.b, d.len) == 0;
