@@ -17,18 +17,9 @@ case $1 in /*) tcpdump=$1 ;; *) tcpdump=$(pwd)/$1 ;; esac
 user=$2
 log=${3:-}
 port=30030
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# ok, fail: report one check
-ok() {
-	echo "ok - $*"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL - $*"
-}
+common=$(cd "$(dirname "$0")/../common" && pwd)
+. "$common/check-lib.sh"
+scratch
 
 # check_openssl: --version names the libcrypto it links
 check_openssl() {
@@ -54,8 +45,8 @@ check_esp_tests() {
 # check_hardening: TCPDUMP and the jmirror-decap built beside it have
 # every protection of Debian's /usr/bin/tcpdump
 check_hardening() {
-	sh "$(dirname "$0")/check-hardening.sh" "$tcpdump" "$(dirname "$tcpdump")/jmirror-decap" ||
-		failed=$((failed + 1))
+	counted sh "$(dirname "$0")/check-hardening.sh" "$tcpdump" \
+		"$(dirname "$tcpdump")/jmirror-decap"
 }
 
 # send_jmirror: jmirror datagrams (mirror id 768, session id 144, an
@@ -125,5 +116,4 @@ check_hardening
 test -z "$log" || check_esp_tests
 capture "live capture" "$user"
 capture "live capture, -Z root" root -Z root
-echo "check-distro-build: $failed failed"
-test $failed = 0
+results check-distro-build
