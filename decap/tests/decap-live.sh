@@ -221,23 +221,37 @@ test_sigterm_idle() {
 	fi
 }
 
-# test_sigusr1: SIGUSR1 mid-stream prints a summary and goes on;
-# nothing lost
-test_sigusr1() {
-	roomy "SIGUSR1 mid-stream" || return 0
+# mid_stream FILE ACTION...: decap --listen writing FILE, a stream of
+# $rate datagrams over 4 s, ACTION after its first second; then decap
+# finished, the count sent in $sent
+mid_stream() {
+	file=$1
+	shift
 	port=$(free_port)
-	start --listen "127.0.0.1:$port" -w "$tmp/u.pcap" || { fail "SIGUSR1"; return; }
+	start --listen "127.0.0.1:$port" -w "$file" || return 1
 	"$sender" -r $((rate / 4)) -b 1000 "$port" $rate >"$tmp/sent" &
 	spid=$!
 	sleep 1
-	kill -USR1 "$pid"
-	sleep 0.5
-	alive=no
-	kill -0 "$pid" 2>/dev/null && alive=yes
+	"$@"
 	wait $spid
 	sent=$(cat "$tmp/sent")
 	drained "$port" || true
 	finish
+}
+
+# usr1: SIGUSR1 to decap; whether it still runs after it in $alive
+usr1() {
+	kill -USR1 "$pid"
+	sleep 0.5
+	alive=no
+	kill -0 "$pid" 2>/dev/null && alive=yes
+}
+
+# test_sigusr1: SIGUSR1 mid-stream prints a summary and goes on;
+# nothing lost
+test_sigusr1() {
+	roomy "SIGUSR1 mid-stream" || return 0
+	mid_stream "$tmp/u.pcap" usr1 || { fail "SIGUSR1"; return; }
 	n=$(grep -c 'packets read' "$tmp/err" || true)
 	if test $alive = yes && test "$n" = 2 && test $rc = 0 &&
 	   test "$(summary written)" = "$sent" && records -n "$sent" "$tmp/u.pcap"; then
@@ -286,21 +300,17 @@ test_rotation() {
 		test "$(cd "$tmp/w" && echo *)" = "r.pcap0 r.pcap1 r.pcap2"
 }
 
+# logrotate: decap's file moved away, then SIGHUP
+logrotate() {
+	mv "$tmp/h.pcap" "$tmp/h.pcap.1"
+	kill -HUP "$pid"
+}
+
 # test_sighup: logrotate's way: the file moved away, SIGHUP, a new file;
 # the two hold every packet sent
 test_sighup() {
 	roomy "SIGHUP mid-stream" || return 0
-	port=$(free_port)
-	start --listen "127.0.0.1:$port" -w "$tmp/h.pcap" || { fail "SIGHUP"; return; }
-	"$sender" -r $((rate / 4)) -b 1000 "$port" $rate >"$tmp/sent" &
-	spid=$!
-	sleep 1
-	mv "$tmp/h.pcap" "$tmp/h.pcap.1"
-	kill -HUP "$pid"
-	wait $spid
-	sent=$(cat "$tmp/sent")
-	drained "$port" || true
-	finish
+	mid_stream "$tmp/h.pcap" logrotate || { fail "SIGHUP"; return; }
 	if test $rc = 0 && records -n "$sent" "$tmp/h.pcap.1" "$tmp/h.pcap" &&
 	   test "$(summary dropped)" = 0; then
 		ok "SIGHUP mid-stream (file moved away): the two files hold all $sent, in order; $(cat "$tmp/check")"
