@@ -267,16 +267,11 @@ EOF
 	d -r "$tmp/n.pcap" -w "$tmp/n.out" --payload=ip
 	check "nanosecond input gives nanosecond output" \
 		test "$(info "$tmp/n.out" | cut -d' ' -f1)" = nano
-	check "the nanosecond time stamps are the input's" python3 - "$tmp/n.pcap" "$tmp/n.out" <<'EOF'
-import struct, sys
+	check "the nanosecond time stamps are the input's" pycommon - "$tmp/n.pcap" "$tmp/n.out" <<'EOF'
+import sys
+import jmirror_pcap as jp
 def stamps(path):
-    d = open(path, "rb").read()
-    off, out = 24, []
-    while off < len(d):
-        s, f, c, l = struct.unpack("<IIII", d[off:off + 16])
-        out.append((s, f))
-        off += 16 + c
-    return out
+    return [r[:2] for r in jp.read_pcap(path).records]
 inp, outp = set(stamps(sys.argv[1])), stamps(sys.argv[2])
 sys.exit(0 if outp and all(t in inp for t in outp) and
          any(f % 1000 for _, f in outp) else 1)
@@ -332,15 +327,12 @@ test_headers() {
 
 # bigendian IN OUT: the pcap file IN in big-endian byte order
 bigendian() {
-	python3 - "$1" "$2" <<'EOF'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-out = [struct.pack(">IHHiIII", *struct.unpack("<IHHiIII", d[:24]))]
-off = 24
-while off < len(d):
-    hdr = struct.unpack("<IIII", d[off:off + 16])
-    out.append(struct.pack(">IIII", *hdr) + d[off + 16:off + 16 + hdr[2]])
-    off += 16 + hdr[2]
+	pycommon - "$1" "$2" <<'EOF'
+import sys
+import jmirror_pcap as jp
+cap = jp.read_pcap(sys.argv[1])
+out = [jp.file_header(cap.linktype, cap.nano, cap.snaplen, ">")]
+out += [jp.record(s, f, data, n, ">") for s, f, _, n, data in cap.records]
 open(sys.argv[2], "wb").write(b"".join(out))
 EOF
 }
@@ -512,9 +504,10 @@ EOF
 	else
 		fail "--split under a file"
 	fi
-	python3 - "$tmp/lt.pcap" <<'EOF'
-import struct, sys
-open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 147))
+	pycommon - "$tmp/lt.pcap" <<'EOF'
+import sys
+import jmirror_pcap as jp
+jp.write_pcap(sys.argv[1], [], linktype=147, snaplen=65535)
 EOF
 	expect_error "unsupported link type" -r "$tmp/lt.pcap" -w "$tmp/x.pcap"
 }
