@@ -15,17 +15,15 @@ set -eu
 
 usage="usage: $0 DECAP SRCDIR"
 LIMIT=30	# seconds the capture may take
+common=$(cd "$(dirname "$0")/../../tests/common" && pwd)
+. "$common/check-lib.sh"
 
 # setup: check the arguments; scratch directory removed on exit
 setup() {
 	test $# = 2 || { echo "$usage" >&2; exit 2; }
 	decap=$1
-	srcdir=$2
-	src=$srcdir/tests/tcpdump
-	common=$srcdir/tests/common
-	here=$srcdir/decap/tests
-	. "$common/check-lib.sh"
 	executables "$decap"
+	here=$2/decap/tests
 	scratch
 	fail_detail=$tmp/live.err
 }

@@ -24,19 +24,19 @@ set -eu
 
 usage="usage: $0 DECAP SRCDIR TCPDUMP WRAP"
 LIMIT=30	# seconds a FIFO's reader may wait
+common=$(cd "$(dirname "$0")/../../tests/common" && pwd)
+. "$common/check-lib.sh"
 
 # setup: check the arguments, make the corpora; scratch removed on exit
 setup() {
 	test $# = 4 || { echo "$usage" >&2; exit 2; }
 	decap=$1
 	srcdir=$2
-	src=$srcdir/tests/tcpdump
-	common=$srcdir/tests/common
-	. "$common/check-lib.sh"
-	here=$srcdir/decap/tests
 	tcpdump=$3
 	wrap=$4
 	executables "$decap" "$wrap"
+	src=$srcdir/tests/tcpdump
+	here=$srcdir/decap/tests
 	scratch
 	fail_detail=$tmp/err fail_detail_lines=5
 	python3 "$here/gen-decap-corpus.py" --count 400 --seed 5 "$tmp/c.pcap"
