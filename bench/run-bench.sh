@@ -262,7 +262,8 @@ report_instructions() {
 	row "B stock, jmirror capture" "$(calc '%.0f' "$ir_B / $k") Ir/pkt" "" info
 	row "C stock, bare capture" "$(calc '%.0f' "$ir_C / $k") Ir/pkt" "" info
 	row "R stock --count, bare capture" "$(calc '%.0f' "$ir_R / $k") Ir/pkt" "" info
-	# the layer as the issue defines it: A - B - C + R (target 5% of A)
+	# the jmirror layer's own cost, A - B - C + R (docs/benchmark.md);
+	# target 5% of A
 	formula=$((ir_A - ir_B - ir_C + ir_R))
 	row "jmirror layer: A - B - C + R" \
 		"$(calc '%.0f Ir/pkt, %.1f%% of A' "$formula / $k, 100 * $formula / $ir_A")" \

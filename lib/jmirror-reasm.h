@@ -52,7 +52,6 @@ struct reasm_stats {
 					   length not a multiple of 8, beyond
 					   65535, inconsistent last fragment */
 	unsigned long incomplete_at_end;/* set by reasm_flush() */
-	/* additions to the agreed interface */
 	unsigned long after_overlap;	/* fragments dropped: their datagram
 					   was dropped for an overlap before */
 	/* Where every fragment went, by the fate of its datagram: each one

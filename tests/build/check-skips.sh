@@ -1,8 +1,9 @@
 #!/bin/sh
 # check-skips.sh MAKE LOG: run in a build directory, "make check" of
-# check-decap alone on a PATH without tshark and editcap must end with a
-# summary line that counts every skip line of its log and names the
-# package for each of those two. Prints "ok - ..." or "FAIL - ...".
+# check-decap-tshark and check-decap-unit alone on a PATH without tshark
+# and systemd-analyze must end with a summary line that counts every skip
+# line of its log and names the package for each of those two.
+# Prints "ok - ..." or "FAIL - ...".
 set -eu
 
 make=${1:?usage: check-skips.sh MAKE LOG}
@@ -31,9 +32,10 @@ path_without() {
 	done
 }
 
-path_without tshark editcap
+path_without tshark systemd-analyze
 status=0
-PATH=$tmp/bin "$make" --no-print-directory check CHECKS=check-decap CHECK_LOG="$log" \
+PATH=$tmp/bin "$make" --no-print-directory check \
+	CHECKS='check-decap-tshark check-decap-unit' CHECK_LOG="$log" \
 	>"$tmp/out" 2>&1 || status=$?
 summary=$(tail -n 1 "$tmp/out")
 skips=$(grep -c '^skip - ' "$log" 2>/dev/null || true)
@@ -41,16 +43,16 @@ skips=${skips:-0}
 echo "check-skips: $summary"
 fail=0
 case $summary in
-"make check: all 1 check targets passed; $skips checks skipped: "*) ;;
+"make check: all 2 check targets passed; $skips checks skipped: "*) ;;
 *) fail=1 ;;
 esac
 for want in 'tshark not found (install tshark)' \
-	'editcap not found: no pcapng input (install wireshark-common)'; do
+	'systemd-analyze not found: the unit is not verified (install systemd)'; do
 	case $summary in *"$want"*) ;; *) fail=1 ;; esac
 done
 if test $status = 0 && test $fail = 0; then
-	echo "ok - without tshark and editcap, the summary counts the $skips skipped checks and names their packages"
+	echo "ok - without tshark and systemd-analyze, the summary counts the $skips skipped checks and names their packages"
 else
-	echo "FAIL - without tshark and editcap (exit $status), the summary is not 'make check: all 1 check targets passed; $skips checks skipped: ...' naming tshark's and editcap's packages"
+	echo "FAIL - without tshark and systemd-analyze (exit $status), the summary is not 'make check: all 2 check targets passed; $skips checks skipped: ...' naming tshark's and systemd-analyze's packages"
 	exit 1
 fi
