@@ -5,12 +5,16 @@ the Internet checksum, IPv4/IPv6/UDP/TCP/ICMP/DNS headers, the 8-byte
 jmirror header, PPP framing, Ethernet, and classic pcap (and pcapng)
 files.  Python 3 standard library only.
 
-A script next to tests/ imports it by a path relative to its own file:
+A script imports it by a path relative to its own file (from tests/*/,
+"..", "common"; from fuzz/ and bench/, "..", "tests", "common"; from
+decap/tests/, "..", "..", "tests", "common"):
 
     sys.dont_write_bytecode = True      # no __pycache__ in the tree
     sys.path.insert(0, os.path.join(os.path.dirname(
         os.path.abspath(__file__)), "..", "common"))
     import jmirror_pcap as jp
+
+and the Python inside the shell checks through check-lib.sh's pycommon.
 
 Addresses are given as text ("192.0.2.1", "2001:db8::1") or as the 4 or
 16 bytes of the header; which IP version a packet is follows from them.
@@ -29,8 +33,7 @@ LINKTYPE = {"NULL": 0, "EN10MB": 1, "PPP": 9, "RAW": 101, "LOOP": 108,
             "LINUX_SLL": 113, "LINUX_SLL2": 276}
 LINKTYPE_ETHERNET, LINKTYPE_RAW = LINKTYPE["EN10MB"], LINKTYPE["RAW"]
 ETHERTYPE_IPV4, ETHERTYPE_IPV6 = 0x0800, 0x86DD
-IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP = 1, 6, 17
-IPPROTO_FRAGMENT, IPPROTO_ICMPV6, IPPROTO_DSTOPTS = 44, 58, 60
+IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6 = 6, 17, 58
 IP_DF, IP_MF = 0x4000, 0x2000
 PPP_IP, PPP_IPV6 = 0x0021, 0x0057
 # the MAC addresses of the captures: an analyzer (destination) and a

@@ -42,7 +42,7 @@ import jmirror_pcap as jp  # noqa: E402
 
 LINKTYPE = jp.LINKTYPE
 ID_MASK = 0x3FFFFFFF
-PPP_IP, PPP_IPV6 = 0x21, 0x57
+PPP_IP, PPP_IPV6 = jp.PPP_IP, jp.PPP_IPV6
 # PPP forms: (address and control fields there, protocol field compressed)
 PPP_FORMS = {"ff03-2": (False, False), "ff03-1": (False, True),
              "2": (True, False), "1": (True, True)}
