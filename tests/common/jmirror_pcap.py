@@ -199,7 +199,8 @@ def ether(payload, etype=None, vlans=(), dst=ANALYZER_MAC, src=ROUTER_MAC):
     if etype is None:
         etype = ETHERTYPE_IPV6 if payload[:1] and payload[0] >> 4 == 6 \
             else ETHERTYPE_IPV4
-    tags = b"".join(struct.pack("!HH", 0x8100, tag) for tag in vlans)
+    tags = b"".join(struct.pack("!HH", 0x8100, tag) for tag in vlans) \
+        if vlans else b""
     return dst + src + tags + struct.pack("!H", etype) + payload
 
 
