@@ -5,10 +5,15 @@
 # them: tcpdump's compile flags and man page, jmirror-decap's man page,
 # help and behaviour, jmirror-wrap's help and behaviour.  (tcpdump itself
 # is not compiled: the flags its tree is configured with are read.)
-# Prints "ok - ..." or "FAIL - ..." per check; exits 1 if any failed.
+# Prints "ok - ..." or "FAIL - ..." per check and the counts; exits 1 if
+# any failed.
 
 usage="usage: $0 SRCDIR TCPDUMP_SOURCE [MAKE]"
 test $# -ge 2 || { echo "$usage" >&2; exit 2; }
+
+common=$(cd "$(dirname "$0")/../common" && pwd)
+. "$common/check-lib.sh"
+
 srcdir=$(cd "$1" && pwd) || exit 2
 source=$2
 make=${3:-make}
@@ -18,17 +23,7 @@ compare=$srcdir/tests/common/pcap-compare.py
 PORT=40404
 MAX=3
 
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-failed=0
-
-# check TEXT COMMAND...: "ok - TEXT" when COMMAND succeeds, else "FAIL"
-check() {
-	text=$1
-	shift
-	if "$@"; then echo "ok - $text"; else echo "FAIL - $text"; failed=$((failed + 1)); fi
-}
+scratch
 
 # build: configure the scratch build (the system's libpcap: nothing here
 # links tcpdump) and make the tools and both man pages
@@ -91,7 +86,8 @@ port_limit() {
 }
 
 if ! build; then
-	echo "FAIL - configured --with-jmirror-port=$PORT --with-jmirror-max-ports=$MAX and built"
+	fail "configured --with-jmirror-port=$PORT --with-jmirror-max-ports=$MAX and built"
+	results check-configured-port
 	exit 1
 fi
 text "$tmp/build/tcpdump.1" >"$tmp/tcpdump.txt"
@@ -110,5 +106,4 @@ check "jmirror-decap --help: port $PORT, at most $MAX ports" \
 check "jmirror-wrap --help: port $PORT" says "$tmp/wrap-help" "(default $PORT)"
 check "jmirror-wrap and jmirror-decap meet on port $PORT by default" round_trip
 check "jmirror-decap takes at most $MAX ports" port_limit
-echo "check-configured-port: $failed failed"
-test $failed = 0
+results check-configured-port
