@@ -174,7 +174,7 @@ decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
 		d->counts.truncated_fragments++;
 		return;
 	}
-	switch (reasm_add(d->reasm, ip, info->length, decap_ts_ns(d, h),
+	switch (reasm_add(d->reasm, ip, info->length, info, decap_ts_ns(d, h),
 			  &whole, &wlen)) {
 	case REASM_HELD:
 	case REASM_DROPPED:

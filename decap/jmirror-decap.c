@@ -151,7 +151,7 @@ usage(FILE *f)
 "SIGUSR1 prints the summary so far; SIGHUP reopens every output.\n"
 "Exit status: 0 done, 1 error.\n",
 		prog, prog, DECAP_DEFAULT_MAX_OUTPUTS, DEFAULT_BUFFER_KIB,
-		DEFAULT_USER, JMIRROR_MAX_PORTS, JMIRROR_DEFAULT_PORT,
+		DEFAULT_USER, JMIRROR_MAX_PORTS, JMIRROR_PORT,
 		REASM_DEFAULT_MAX_BYTES >> 20,
 		(unsigned long long)(REASM_DEFAULT_TIMEOUT_NS / 1000000000u));
 }
@@ -172,21 +172,15 @@ die(const char *fmt, ...)
 
 /* ---- option values ---- */
 
-/* a decimal number from min to max, or die naming the option */
+/* a number from 0 to max (jp_parse_number()), or die naming the option */
 static unsigned long long
 parse_number(const char *option, const char *arg, unsigned long long max,
 	     char **rest)
 {
 	unsigned long long v;
-	char *end;
 
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || errno != 0 || v > max ||
-	    (rest == NULL && *end != '\0'))
+	if (jp_parse_number(arg, 0, max, &v, rest) != 0)
 		die("invalid %s '%s'", option, arg);
-	if (rest != NULL)
-		*rest = end;
 	return v;
 }
 
@@ -1250,7 +1244,7 @@ main(int argc, char **argv)
 	int status = DECAP_EXIT_OK;
 
 	d.ports.n = 1;
-	d.ports.port[0] = JMIRROR_DEFAULT_PORT;
+	d.ports.port[0] = JMIRROR_PORT;
 	d.max_open = max_open_files();
 	d.max_outputs = DECAP_DEFAULT_MAX_OUTPUTS;
 	parse_options(argc, argv, &d, &s);

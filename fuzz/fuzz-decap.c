@@ -61,7 +61,7 @@ configure(unsigned link, unsigned flags)
 	memset(&d, 0, sizeof(d));
 	d.dlt = link < NLINK_TYPES ? link_types[link] : -1;
 	d.ports.n = 1;
-	d.ports.port[0] = JMIRROR_DEFAULT_PORT;
+	d.ports.port[0] = JMIRROR_PORT;
 	d.any_udp = flags & FLAG_ANY_UDP;
 	switch ((flags & FLAG_PAYLOAD) >> 1) {
 	case 1:
