@@ -36,12 +36,14 @@ build() {
 	{ tail -n 20 "$tmp/configure.log" "$tmp/make.log"; return 1; }
 }
 
-# text FILE: a man page as it reads, one line (its source without groff)
+# text FILE: a man page as it reads, one line (without groff, as on a
+# fresh machine: its source with the jP and jM strings put in)
 text() {
 	if command -v groff >/dev/null 2>&1; then
 		groff -man -Tascii -P-cbou "$1" 2>/dev/null
 	else
-		cat "$1"
+		sed -e "s/\\\\\*(jP/$(sed -n 's/^\.ds jP //p' "$1")/g" \
+		    -e "s/\\\\\*(jM/$(sed -n 's/^\.ds jM //p' "$1")/g" "$1"
 	fi | tr -s ' \n' '  '
 }
 
