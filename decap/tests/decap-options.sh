@@ -7,7 +7,8 @@
 # prints and filters raw IP and PPP as stock does) is the reference for
 # EXPRESSION and for what the written packets are, and applies
 # --print-filter's capture filter; WRAP (build/jmirror-wrap) wraps
-# captures on another port and fragments them.
+# captures on another port and fragments them, and shares decap's exit
+# statuses.
 #   --split with %m and %s and directories; --mirror-id / --session-id
 #   lists and ranges; EXPRESSION; --payload=auto|ip|ppp (LCP in an IP
 #   output counted and named, compressed PPP headers expanded); -c;
@@ -16,7 +17,8 @@
 #   precision (pcap, pcapng at if_tsresol 6 and 9, files and pipes);
 #   --print-filter keeps the fragments decap reassembles; the port hint
 #   when no jmirror is found; errors (one line, exit 1, what was written
-#   before is a valid pcap); a capture corrupt half way.
+#   before is a valid pcap); a capture corrupt half way; both tools' exit
+#   statuses (0, or 1 on any error, a usage error included).
 # Prints a line per check; exits non-zero when any failed.
 # DECAP_WRAPPER (e.g. valgrind ...) is put in front of DECAP.
 
@@ -546,16 +548,45 @@ EOF
 test_corrupt() {
 	size=$(wc -c <"$tmp/c.pcap")
 	head -c $((size / 2)) "$tmp/c.pcap" >"$tmp/half.pcap"
-	if d -r "$tmp/half.pcap" -w "$tmp/half.out" --payload=ip; then
-		bad "a capture cut half way is an error"
-	else
-		ok "a capture cut half way is an error: $(head -n 1 "$tmp/err")"
-	fi
+	status_is 1 "a capture cut half way is an error" \
+		d -r "$tmp/half.pcap" -w "$tmp/half.out" --payload=ip
 	n=$(records "$tmp/half.out" || echo invalid)
 	check "... and the $n packets before it are a valid pcap" \
 		test "$n" != invalid -a "$n" != 0
 	head -c $((size / 2)) "$tmp/c.pcap" | d -r - -w - --payload=ip >"$tmp/half2.out" || true
 	check "... through pipes too" same "$tmp/half.out" "$tmp/half2.out"
+}
+
+# status_is STATUS TEXT COMMAND...: COMMAND exits with STATUS, its
+# standard error in $tmp/err (its first line shown)
+status_is() {
+	want=$1
+	text=$2
+	shift 2
+	rc=0
+	"$@" >/dev/null 2>"$tmp/err" || rc=$?
+	if test $rc = "$want"; then
+		ok "$text: exit $rc $(head -n 1 "$tmp/err")"
+	else
+		bad "$text: exit $rc, not $want"
+	fi
+}
+
+# exit statuses: both tools exit as tcpdump does, 0 when all went well
+# (--help and --version too), 1 on any error, a usage error included
+test_exit_statuses() {
+	status_is 0 "jmirror-decap --help" d --help
+	status_is 0 "jmirror-decap --version" d --version
+	status_is 1 "jmirror-decap with an unknown option" d --no-such-option
+	status_is 1 "jmirror-decap with an option's value missing" d -r
+	status_is 0 "jmirror-wrap --help" "$wrap" --help
+	status_is 0 "jmirror-wrap on a capture" "$wrap" -q "$tmp/all.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap without INPUT and OUTPUT" "$wrap"
+	status_is 1 "jmirror-wrap with an unknown option" "$wrap" --no-such-option "$tmp/all.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap with a bad number" "$wrap" --port=0 "$tmp/all.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap with a missing INPUT" "$wrap" "$tmp/none.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap on an unsupported link type" "$wrap" "$tmp/lt.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap with an unwritable OUTPUT" "$wrap" "$tmp/all.pcap" "$tmp/no/such/dir/w.pcap"
 }
 
 setup "$@"
@@ -574,5 +605,6 @@ test_capture_filter
 test_port_hint
 test_errors
 test_corrupt
+test_exit_statuses
 echo "decap options: $passed passed, $failed failed"
 test $failed = 0
