@@ -64,24 +64,31 @@ struct record {
 
 /* ---- errors and counts ---- */
 
-/*
- * o failed: "FILE: WHY", and when decap became another user (-Z) for
- * the run, that user, who may lack the right to make the file.
- */
+/* o failed: "FILE: WHY" */
 static void
 output_failed(struct decap *d, const struct output *o, const char *why)
 {
-	const char *user = d->set->user;
-	const char *file = strcmp(o->file, "-") == 0 ? "standard output" :
-						      o->file;
-
 	/* libpcap's messages may name the file already */
 	if (strncmp(why, o->file, strlen(o->file)) == 0)
-		file = NULL;
-	decap_fail(d, "%s%s%s%s%s%s", file != NULL ? file : "",
-		   file != NULL ? ": " : "", why,
-		   user != NULL ? " (as user " : "", user != NULL ? user : "",
-		   user != NULL ? "; -Z root stays root)" : "");
+		decap_fail(d, "%s", why);
+	else
+		decap_fail(d, "%s: %s", strcmp(o->file, "-") == 0 ?
+			   "standard output" : o->file, why);
+}
+
+/* o's file could not be made or opened: when decap became another user
+   (-Z) for the run, that user too, who may lack the right to */
+static void
+open_failed(struct decap *d, const struct output *o, const char *why)
+{
+	char text[PCAP_ERRBUF_SIZE + 128];
+
+	if (d->set->user != NULL) {
+		snprintf(text, sizeof(text), "%s (as user %s; -Z root stays "
+			 "root)", why, d->set->user);
+		why = text;
+	}
+	output_failed(d, o, why);
 }
 
 /* count a packet not written, under its reason */
@@ -375,13 +382,13 @@ static int
 create_file(struct decap *d, struct output *o)
 {
 	if (d->set->pattern != NULL && make_parents(o->file) != 0) {
-		output_failed(d, o, strerror(errno));
+		open_failed(d, o, strerror(errno));
 		return -1;
 	}
 	o->unstarted = strcmp(o->file, "-") == 0 ? stdout :
 						   fopen(o->file, "wb");
 	if (o->unstarted == NULL) {
-		output_failed(d, o, strerror(errno));
+		open_failed(d, o, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -422,7 +429,7 @@ open_output(struct decap *d, struct output *o, int linktype)
 	else
 		o->dumper = pcap_dump_open_append(dead, o->file);
 	if (o->dumper == NULL)
-		output_failed(d, o, pcap_geterr(dead));
+		open_failed(d, o, pcap_geterr(dead));
 	pcap_close(dead);
 	if (o->dumper == NULL)
 		return -1;
