@@ -34,7 +34,6 @@
 #include <pwd.h>
 #include <time.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
