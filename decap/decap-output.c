@@ -38,10 +38,9 @@
 #define PPP_HDR_LEN	4	/* FF 03 and a two-byte protocol */
 
 struct output {
+	struct open_ring ring;		/* first: the ring's link is the output */
 	struct output *next;		/* in d->out.first's list */
 	struct output *hash_next;	/* in its bucket */
-	unsigned slot;			/* in d->out.open[], while open */
-	unsigned long used;		/* d->out.uses when last written */
 	pcap_dumper_t *dumper;		/* NULL while closed */
 	FILE *unstarted;		/* -w: open, its header not written */
 	int linktype;			/* 0 until the header is written */
@@ -344,18 +343,35 @@ find_output(struct decap *d, const char *path)
 	return o;
 }
 
+/*
+ * The ring of open outputs, from the least recently used to the most
+ * following newer, then out->ring, then round again; an output's link
+ * is its first member.  A run with more --split files than may be open
+ * reorders it for most packets: a few stores each, no search.
+ */
+static void
+ring_take_out(struct open_ring *link)
+{
+	link->older->newer = link->newer;
+	link->newer->older = link->older;
+}
+
+static void
+ring_put_newest(struct decap_outputs *out, struct open_ring *link)
+{
+	if (out->ring.newer == NULL)	/* empty, never linked */
+		out->ring.newer = out->ring.older = &out->ring;
+	link->older = out->ring.older;
+	link->newer = &out->ring;
+	out->ring.older->newer = link;
+	out->ring.older = link;
+}
+
 /* the open output used least recently: the one to close for another */
 static struct output *
 least_recent(const struct decap_outputs *out)
 {
-	struct output *lru = out->open[0];
-	unsigned i;
-
-	for (i = 1; i < out->nopen; i++) {
-		if (out->open[i]->used < lru->used)
-			lru = out->open[i];
-	}
-	return lru;
+	return (struct output *)out->ring.newer;
 }
 
 /* the directories in front of path's last component, made */
@@ -437,8 +453,8 @@ open_output(struct decap *d, struct output *o, int linktype)
 	o->size = (uint64_t)pcap_dump_ftell64(o->dumper);
 	o->created = 1;
 	o->linktype = linktype;
-	o->slot = out->nopen;
-	out->open[out->nopen++] = o;
+	ring_put_newest(out, &o->ring);
+	out->nopen++;
 	return 0;
 }
 
@@ -457,8 +473,8 @@ close_output(struct decap *d, struct output *o)
 		      ferror(pcap_dump_file(o->dumper));
 		pcap_dump_close(o->dumper);
 		o->dumper = NULL;
-		out->open[o->slot] = out->open[--out->nopen];
-		out->open[o->slot]->slot = o->slot;
+		ring_take_out(&o->ring);
+		out->nopen--;
 	} else {
 		return 0;
 	}
@@ -573,7 +589,10 @@ write_record(struct decap *d, struct output *o, const struct pcap_pkthdr *h,
 	pcap_dump((u_char *)o->dumper, h, p);
 	o->size += 16 + h->caplen;	/* a record header and the packet */
 	o->written++;
-	o->used = ++d->out.uses;
+	if (d->out.ring.older != &o->ring) {
+		ring_take_out(&o->ring);
+		ring_put_newest(&d->out, &o->ring);
+	}
 	d->st.counts.written++;
 	if (d->set->flush_each && pcap_dump_flush(o->dumper) != 0)
 		output_failed(d, o, "write error");

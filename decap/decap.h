@@ -164,15 +164,22 @@ struct decap_state {
 
 struct output;
 
+/* a link in the ring of the outputs with a file open, in the order of
+   their last use */
+struct open_ring {
+	struct open_ring *newer, *older;
+};
+
 /* the output files: -w's one, or --split's by name */
 struct decap_outputs {
 	struct output *first, *last;	/* every output, oldest first */
 	struct output *buckets[DECAP_BUCKETS];	/* outputs by path */
-	struct output *open[DECAP_MAX_OPEN];	/* those with a file open */
-	unsigned nopen;			/* in open[] */
+	struct open_ring ring;		/* the ring's own link: newer is the
+					   least recently used output, the
+					   one closed when max_open are
+					   open; older the most recently */
+	unsigned nopen;
 	unsigned count;			/* outputs made: --max-outputs */
-	unsigned long uses;		/* packets written: the least recently
-					   used output is closed first */
 	int files_done;			/* -G with -W: the last file is full */
 };
 
