@@ -26,15 +26,21 @@ the outer UDP checksum is 0, as the routers send it.
 """
 
 import argparse
+import os
 import random
 import struct
 import sys
 
-JM_PORT = 30030
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "common"))
+import jmirror_pcap as jp  # noqa: E402
+
+JM_PORT = jp.JM_PORT
 SESSIONS = 1024
 INTERCEPTS = 64
 RELOGIN_ONE_IN = 5000
-START = 1700000000 * 1000000          # first time stamp, microseconds
+START = jp.EPOCH * 1000000          # first time stamp, microseconds
 
 ROUTERS = (
     # Ethernet source, outer IPv4 source, UDP source port
@@ -55,79 +61,26 @@ NAMES = ["www.example.com", "mail.example.net", "example.org",
          "a.very.long.label.chain.for.testing.example.org"]
 
 
-# --- checksums and headers ------------------------------------------------
-
-def csum(data):
-    """Internet checksum: 2^16 = 1 modulo 0xffff, so fold as a big int."""
-    if len(data) & 1:
-        data += b"\0"
-    n = int.from_bytes(data, "big")
-    s = n % 0xFFFF
-    if s == 0 and n:
-        s = 0xFFFF
-    return ~s & 0xFFFF
-
-
-def put_csum(seg, off, c):
-    return seg[:off] + struct.pack("!H", c) + seg[off + 2:]
-
-
-def ipv4(src, dst, proto, payload, ident):
-    if proto in (6, 17):
-        pseudo = src + dst + struct.pack("!BBH", 0, proto, len(payload))
-        off = 16 if proto == 6 else 6
-        c = csum(pseudo + payload)
-        payload = put_csum(payload, off, 0xFFFF if c == 0 else c)
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident,
-                      0x4000, 64, proto, 0, src, dst)
-    return put_csum(hdr, 10, csum(hdr)) + payload
-
-
-def ipv6(src, dst, nh, payload):
-    pseudo = src + dst + struct.pack("!IxxxB", len(payload), nh)
-    off = {6: 16, 17: 6, 58: 2}[nh]
-    c = csum(pseudo + payload)
-    payload = put_csum(payload, off, 0xFFFF if (c == 0 and nh == 17) else c)
-    return struct.pack("!IHBB", 6 << 28, len(payload), nh, 64) + \
-        src + dst + payload
-
+# --- headers --------------------------------------------------------------
 
 def ip(v6, src, dst, proto, payload, ident):
+    """IPv6, or IPv4 with DF set; ICMP is ICMPv6 in IPv6."""
     if v6:
-        return ipv6(src, dst, 58 if proto == 1 else proto, payload)
-    return ipv4(src, dst, proto, payload, ident)
+        return jp.ipv6(src, dst, 58 if proto == 1 else proto, payload)
+    return jp.ipv4(src, dst, proto, payload, ident=ident, frag=jp.IP_DF)
 
 
 def icmp_echo(v6, reply, ident, seq, data):
-    typ = (129 if reply else 128) if v6 else (0 if reply else 8)
-    msg = struct.pack("!BBHHH", typ, 0, 0, ident, seq) + data
-    return msg if v6 else put_csum(msg, 2, csum(msg))
-
-
-def udp(sport, dport, payload):
-    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    return jp.icmp_echo(ident, seq, data, reply, v6)
 
 
 def tcp(sport, dport, seq, ack, payload):
-    # PSH|ACK, window 502, no options
-    return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, 0x18,
-                       502, 0, 0) + payload
-
-
-def qname(name):
-    out = b""
-    for label in name.split("."):
-        out += bytes([len(label)]) + label.encode()
-    return out + b"\0"
+    """PSH|ACK, window 502, no options."""
+    return jp.tcp(sport, dport, seq, ack, 0x18, 502, payload=payload)
 
 
 def dns(qid, name, v6, answer=None):
-    qtype = 28 if v6 else 1
-    question = qname(name) + struct.pack("!HH", qtype, 1)
-    if answer is None:
-        return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + question
-    rr = struct.pack("!HHHIH", 0xC00C, qtype, 1, 300, len(answer)) + answer
-    return struct.pack("!HHHHHH", qid, 0x8180, 1, 1, 0, 0) + question + rr
+    return jp.dns(qid, name, answer, 28 if v6 else 1)
 
 
 # --- traffic --------------------------------------------------------------
@@ -183,8 +136,8 @@ def ex_dns_udp(rng, s):
     port = rng.randrange(32768, 61000)
     q = dns(qid, name, s.v6)
     r = dns(qid, name, s.v6, answer(rng, s.v6))
-    return ((s.addr, s.resolver, 17, udp(port, 53, q)),
-            (s.resolver, s.addr, 17, udp(53, port, r)))
+    return ((s.addr, s.resolver, 17, jp.udp(port, 53, q)),
+            (s.resolver, s.addr, 17, jp.udp(53, port, r)))
 
 
 def ex_dns_tcp(rng, s):
@@ -226,13 +179,9 @@ def packets(count, seed):
 
 # --- pcap files -----------------------------------------------------------
 
-def pcap_header(linktype):
-    return struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, linktype)
-
-
 def record(ts, frame):
-    return struct.pack("<IIII", ts // 1000000, ts % 1000000,
-                       len(frame), len(frame)) + frame
+    """A pcap record stamped ts microseconds."""
+    return jp.record(ts // 1000000, ts % 1000000, frame)
 
 
 class Outer:
@@ -244,20 +193,18 @@ class Outer:
     def wrap(self, s, inner):
         mac, src, sport = ROUTERS[s.router]
         ident = self.ident[s.router] = (self.ident[s.router] + 1) & 0xFFFF
-        ulen = 16 + len(inner)
-        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + ulen, ident, 0,
-                          255, 17, 0, src, ANALYZER_IP)
-        return ANALYZER_MAC + mac + b"\x08\x00" + \
-            put_csum(hdr, 10, csum(hdr)) + \
-            struct.pack("!HHHHII", sport, JM_PORT, ulen, 0,
-                        s.mirror_id, s.session_id) + inner
+        mirror = jp.jmirror(s.mirror_id, s.session_id, inner)
+        return jp.ether(jp.ipv4(src, ANALYZER_IP, 17,
+                                jp.udp(sport, JM_PORT, mirror), ttl=255,
+                                ident=ident, l4csum=False),
+                        dst=ANALYZER_MAC, src=mac)
 
 
 def write(count, seed, jm_path, raw_path):
     outer = Outer()
     with open(jm_path, "wb") as jm, open(raw_path, "wb") as raw:
-        jm.write(pcap_header(1))
-        raw.write(pcap_header(101))
+        jm.write(jp.file_header(jp.LINKTYPE_ETHERNET))
+        raw.write(jp.file_header(jp.LINKTYPE_RAW))
         jm_buf, raw_buf = [], []
         for ts, s, inner in packets(count, seed):
             jm_buf.append(record(ts, outer.wrap(s, inner)))

@@ -15,52 +15,47 @@ bytes.  Python 3 standard library only.
 """
 
 import argparse
-import struct
+import os
 import sys
 
-JM_PORT = 30030
-START = 1700000000 * 1000000          # first time stamp, microseconds
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "common"))
+import jmirror_pcap as jp  # noqa: E402
+
+START = jp.EPOCH * 1000000            # first time stamp, microseconds
 INNER_CLAIMED = 1000                  # mirrored bytes the UDP length claims
-ETHER = b"\x00\x50\x56\x00\x00\x64" b"\x00\x05\x85\x00\x00\x01" b"\x08\x00"
+ROUTER_IP = (10 << 24) + 1            # the first datagram's source address
+ANALYZER_MAC = bytes.fromhex("005056000064")
 ANALYZER_IP = bytes([192, 0, 2, 100])
-
-
-def with_checksum(hdr):
-    """An option-less IPv4 header with its checksum filled in."""
-    s = sum(struct.unpack("!10H", hdr))
-    s = (s & 0xFFFF) + (s >> 16)
-    s = (s & 0xFFFF) + (s >> 16)
-    return hdr[:10] + struct.pack("!H", ~s & 0xFFFF) + hdr[12:]
 
 
 def payload():
     """UDP header, jmirror header, the start of a mirrored IPv4 packet."""
-    inner = struct.pack("!BBHHHBBH4s4s", 0x45, 0, INNER_CLAIMED, 1, 0, 64,
-                        17, 0, bytes([10, 0, 0, 1]), bytes([198, 51, 100, 53]))
-    inner = with_checksum(inner) + bytes(range(28))
-    jm = struct.pack("!II", 768, 1)
-    return struct.pack("!HHHH", JM_PORT, JM_PORT,
-                       8 + len(jm) + INNER_CLAIMED, 0) + jm + inner
+    inner = jp.ipv4_header(bytes([10, 0, 0, 1]), bytes([198, 51, 100, 53]),
+                           17, INNER_CLAIMED - 20, ident=1)
+    mirror = jp.jmirror(768, 1, inner + bytes(range(28)))
+    udp = jp.udp(jp.JM_PORT, jp.JM_PORT, mirror)
+    claimed = 8 + 8 + INNER_CLAIMED
+    return udp[:4] + claimed.to_bytes(2, "big") + udp[6:]
 
 
 def fragment(i, data):
     """Frame i: the first fragment of datagram i."""
-    src = struct.pack("!I", (10 << 24) + i + 1)
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(data), i & 0xFFFF,
-                      0x2000, 64, 17, 0, src, ANALYZER_IP)
-    return ETHER + with_checksum(hdr) + data
+    src = (ROUTER_IP + i).to_bytes(4, "big")
+    return jp.ether(jp.ipv4(src, ANALYZER_IP, 17, data, ident=i & 0xFFFF,
+                            frag=jp.IP_MF, l4csum=False), dst=ANALYZER_MAC)
 
 
 def write(count, path):
     data = payload()
     assert len(data) % 8 == 0, "a non-last fragment holds 8-byte units"
     with open(path, "wb", buffering=1 << 20) as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
+        f.write(jp.file_header())
         for i in range(count):
             ts = START + i
             frame = fragment(i, data)
-            f.write(struct.pack("<IIII", ts // 1000000, ts % 1000000,
-                                len(frame), len(frame)) + frame)
+            f.write(jp.record(ts // 1000000, ts % 1000000, frame))
 
 
 def main():

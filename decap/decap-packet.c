@@ -71,7 +71,7 @@ decap_settings_init(struct decap_settings *set)
 	memset(set, 0, sizeof(*set));
 	set->dlt = -1;
 	set->ports.n = 1;
-	set->ports.port[0] = JMIRROR_DEFAULT_PORT;
+	set->ports.port[0] = JMIRROR_PORT;
 	set->payload = PAYLOAD_AUTO;
 	set->max_outputs = DECAP_DEFAULT_MAX_OUTPUTS;
 	set->max_open = DECAP_MAX_OPEN;
@@ -262,7 +262,8 @@ decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
 		d->st.counts.truncated_fragments++;
 		return;
 	}
-	switch (reasm_add(d->st.reasm, ip, info->length, ts_ns(d->set, h),
+	switch (reasm_add(d->st.reasm, ip, info->length, info,
+			  ts_ns(d->set, h),
 			  &whole, &wlen)) {
 	case REASM_HELD:
 	case REASM_DROPPED:

@@ -149,29 +149,23 @@ usage(FILE *f)
 "SIGUSR1 prints the summary so far; SIGHUP reopens every output.\n"
 "Exit status: 0 done, 1 error (a usage error too).\n",
 		prog, prog, DECAP_DEFAULT_MAX_OUTPUTS, DEFAULT_BUFFER_KIB,
-		DEFAULT_USER, JMIRROR_MAX_PORTS, JMIRROR_DEFAULT_PORT,
+		DEFAULT_USER, JMIRROR_MAX_PORTS, JMIRROR_PORT,
 		REASM_DEFAULT_MAX_BYTES >> 20,
 		(unsigned long long)(REASM_DEFAULT_TIMEOUT_NS / 1000000000u));
 }
 
 /* ---- option values: each parser reports a bad value and returns -1 ---- */
 
-/* a decimal number up to max, in *v; with rest, what follows it there */
+/* a number up to max (jp_parse_number(): decimal, or hexadecimal after
+   0x), in *v; with rest, what follows it there */
 static int
 parse_number(const char *option, const char *arg, unsigned long long max,
 	     unsigned long long *v, char **rest)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtoull(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || errno != 0 || *v > max ||
-	    (rest == NULL && *end != '\0')) {
+	if (jp_parse_number(arg, 0, max, v, rest) != 0) {
 		decap_error("invalid %s '%s'", option, arg);
 		return -1;
 	}
-	if (rest != NULL)
-		*rest = end;
 	return 0;
 }
 

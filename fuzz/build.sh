@@ -77,7 +77,8 @@ link_fuzzer() {
 	# beside it that tcpdump's configure prefers
 	# shellcheck disable=SC2086 # TREE_CFLAGS and libs are word lists
 	(cd "$TREE" && "$CLANG" $CPPFLAGS -g -O1 -fno-omit-frame-pointer \
-		-fsanitize=fuzzer $SAN -I. -o "$out" "$HERE/fuzz-jmirror.c" \
+		-fsanitize=fuzzer $SAN -I. -I"$SRCDIR/lib" -o "$out" \
+		"$HERE/fuzz-jmirror.c" "$SRCDIR/lib/jmirror-ip.c" \
 		libnetdissect.a $libs)
 }
 

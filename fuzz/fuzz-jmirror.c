@@ -51,6 +51,8 @@
 #include "print.h"
 #include "udp.h"
 
+#include "jmirror-ip.h"
+
 #define FLAG_PACKETTYPE	0x01
 #define FLAG_VFLAG_SHIFT	1
 #define FLAG_VFLAG_MASK	0x03
@@ -91,8 +93,6 @@ static void
 ipv4_header(u_char *p, u_int total_len)
 {
 	static const u_char addrs[8] = { 192, 0, 2, 1, 192, 0, 2, 2 };
-	uint32_t sum = 0;
-	u_int i;
 
 	memset(p, 0, IPV4_HDR_LEN);
 	p[0] = 0x45;
@@ -101,11 +101,7 @@ ipv4_header(u_char *p, u_int total_len)
 	p[8] = 255;			/* TTL */
 	p[9] = 17;			/* UDP */
 	memcpy(p + 12, addrs, sizeof(addrs));
-	for (i = 0; i < IPV4_HDR_LEN; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	put_be16(p + 10, ~sum & 0xffff);
+	jp_put_ipv4_checksum(p, IPV4_HDR_LEN);
 }
 
 static void

@@ -18,9 +18,9 @@
  * of jmirror-decap.  An input is a stream of pseudo-packets fed to one
  * reassembler with a small budget and time-out; after every call the
  * harness checks that the bytes held stay within the budget, that placing
- * the fragment took at most REASM_STEPS_MAX steps (built with
- * REASM_COUNT_STEPS) and that a completed datagram is a consistent IP
- * datagram, and at the end that a flush gives back every byte and that
+ * the fragment took at most REASM_STEPS_MAX steps and that a completed
+ * datagram is a consistent IP datagram, and at the end that a flush
+ * gives back every byte and that
  * the statistics account for every fragment fed exactly once.  A broken
  * invariant aborts.
  *
@@ -49,8 +49,10 @@
  *
  * Build (from the top of the source tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
- *       -fno-sanitize-recover=undefined -DREASM_COUNT_STEPS -Itools \
- *       -o fuzz-reasm fuzz/fuzz-reasm.c lib/jmirror-reasm.c
+ *       -fno-sanitize-recover=undefined -Ilib -o fuzz-reasm \
+ *       fuzz/fuzz-reasm.c lib/jmirror-reasm.c lib/jmirror-ip.c
+ * (make check-fuzz-reasm does; the sources are compiled with the
+ * fuzzer's instrumentation, not taken from build/libjmirror.a)
  */
 
 #include <stdint.h>
@@ -58,6 +60,7 @@
 #include <string.h>
 
 #include "jmirror-be.h"
+#include "jmirror-ip.h"
 #include "jmirror-reasm.h"
 
 #define MS		1000000ull
@@ -137,19 +140,6 @@ build_ipv6(uint8_t *pkt, const uint8_t *f, const uint8_t *d, size_t n)
 	return at + 8 + n;
 }
 
-static uint32_t
-ipv4_sum(const uint8_t *ip, size_t hlen)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < hlen; i += 2)
-		sum += jp_get_be16(ip + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
 /* A reassembled datagram: its own length fields say outlen, no fragment
  * fields left, and (IPv4) a valid header checksum. */
 static void
@@ -160,7 +150,7 @@ check_datagram(const uint8_t *out, size_t outlen)
 		check(jp_get_be16(out + 2) == outlen);
 		check((jp_get_be16(out + 6) & 0x3fff) == 0);
 		check((size_t)(out[0] & 0x0f) * 4 <= outlen);
-		check(ipv4_sum(out, (size_t)(out[0] & 0x0f) * 4) == 0xffff);
+		check(jp_ipv4_sum(out, (out[0] & 0x0fu) * 4) == 0xffff);
 	} else {
 		check(out[0] >> 4 == 6 && outlen >= 40);
 		check(40 + jp_get_be16(out + 4) == outlen);
@@ -183,16 +173,16 @@ feed_exact(struct reasm *r, size_t budget, const uint8_t *pkt, size_t len,
     uint64_t ts)
 {
 	uint8_t *copy = malloc(len ? len : 1);
+	struct jp_ip walk;
 	const uint8_t *out = NULL;
 	size_t outlen = 0;
-#ifdef REASM_COUNT_STEPS
 	unsigned long steps = reasm_steps(r);
-#endif
 
 	if (copy == NULL)
 		abort();
 	memcpy(copy, pkt, len);
-	switch (reasm_add(r, copy, len, ts, &out, &outlen)) {
+	(void)jp_ip_walk(copy, (unsigned)len, &walk);
+	switch (reasm_add(r, copy, len, &walk, ts, &out, &outlen)) {
 	case REASM_COMPLETE:
 		check_datagram(out, outlen);
 		fragments_fed++;
@@ -204,9 +194,7 @@ feed_exact(struct reasm *r, size_t budget, const uint8_t *pkt, size_t len,
 		break;
 	}
 	check(reasm_bytes_held(r) <= budget);
-#ifdef REASM_COUNT_STEPS
 	check(reasm_steps(r) - steps <= REASM_STEPS_MAX);
-#endif
 	free(copy);
 }
 

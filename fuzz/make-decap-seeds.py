@@ -11,23 +11,20 @@ import os
 import struct
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "common"))
+import jmirror_pcap as jp  # noqa: E402
+
 # fuzz-decap.c's link_types[]: Ethernet is 0, raw IP 1
-LINK_INDEX = {1: 0, 101: 1}
+LINK_INDEX = {jp.LINKTYPE_ETHERNET: 0, jp.LINKTYPE_RAW: 1}
 MOST = 64
 
 
 def packets(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") \
-        else ">"
-    linktype = struct.unpack(order + "I", data[20:24])[0]
-    off, out = 24, []
-    while off + 16 <= len(data) and len(out) < MOST:
-        caplen = struct.unpack(order + "I", data[off + 8:off + 12])[0]
-        out.append(data[off + 16:off + 16 + caplen])
-        off += 16 + caplen
-    return linktype, out
+    """The link type and the first MOST packets of a pcap file."""
+    cap = jp.read_pcap(path, strict=False)
+    return cap.linktype, [data for *_, data in cap.records[:MOST]]
 
 
 def main():

@@ -23,32 +23,25 @@ import os
 import struct
 import sys
 
-JM_PORT = 30030
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "common"))
+import jmirror_pcap as jp  # noqa: E402
+
 FLAG_PACKETTYPE = 0x01
 FLAG_LENGTHS = 0x40
 FLAG_IPV6 = 0x80
 
 
 def pcap_packets(path):
-    """Yield (captured bytes, wire length) of each packet of a pcap file."""
-    with open(path, "rb") as f:
-        hdr = f.read(24)
-        order = None
-        for o in ("<", ">"):
-            if len(hdr) == 24 and \
-                    struct.unpack(o + "I", hdr[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D):
-                order = o
-        if order is None:
-            sys.exit("make-seeds: %s: not a classic pcap file" % path)
-        if struct.unpack(order + "I", hdr[20:24])[0] != 1:
-            sys.exit("make-seeds: %s: link type is not Ethernet" % path)
-        rec = struct.Struct(order + "IIII")
-        while True:
-            raw = f.read(rec.size)
-            if len(raw) < rec.size:
-                return
-            _, _, caplen, wirelen = rec.unpack(raw)
-            yield f.read(caplen), wirelen
+    """(captured bytes, wire length) of each packet of a pcap file."""
+    try:
+        cap = jp.read_pcap(path)
+    except ValueError:
+        sys.exit("make-seeds: %s: not a classic pcap file" % path)
+    if cap.linktype != jp.LINKTYPE_ETHERNET:
+        sys.exit("make-seeds: %s: link type is not Ethernet" % path)
+    return [(data, wirelen) for _, _, _, wirelen, data in cap.records]
 
 
 def seed(frame, wirelen):
@@ -72,7 +65,7 @@ def seed(frame, wirelen):
         return None
     sport, dport, udp_len = struct.unpack("!HHH", udp[:6])
     extra = b""
-    if JM_PORT not in (sport, dport):
+    if jp.JM_PORT not in (sport, dport):
         flags |= FLAG_PACKETTYPE
         extra += struct.pack("!H", dport)
     if len(frame) < wirelen:

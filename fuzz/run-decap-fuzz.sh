@@ -6,7 +6,9 @@
 # captures and a generated decap corpus with fragments) and, on a crash,
 # the input in WORK_DIR/artifacts/.  Fails on a crash, a leak, a
 # sanitizer report or a timeout.
-# Environment: CLANG (default clang), FUZZ_FLAGS (more libFuzzer flags).
+# Environment: CLANG (default clang), FUZZ_FLAGS (more libFuzzer flags),
+# CPPFLAGS (the configured -DJMIRROR_PORT=N -DJMIRROR_MAX_PORTS=M; the
+# sources are compiled here, with the fuzzer's instrumentation).
 
 set -eu
 
@@ -24,11 +26,13 @@ FUZZER=$WORK/fuzz-decap
 # build: the harness with decap's packet path and the reassembler
 build() {
 	mkdir -p "$WORK"
+	# shellcheck disable=SC2086 # CPPFLAGS is a word list
 	"$CLANG" -g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-I"$SRC/lib" -I"$SRC/decap" -o "$FUZZER" "$HERE/fuzz-decap.c" \
+		${CPPFLAGS:-} -I"$SRC/lib" -I"$SRC/decap" -o "$FUZZER" "$HERE/fuzz-decap.c" \
 		"$SRC/decap/decap-packet.c" "$SRC/decap/decap-output.c" \
-		"$SRC/lib/jmirror-pkt.c" "$SRC/lib/jmirror-reasm.c" -lpcap
+		"$SRC/lib/jmirror-ip.c" "$SRC/lib/jmirror-pkt.c" \
+		"$SRC/lib/jmirror-reasm.c" -lpcap
 }
 
 # seeds: the test captures and a generated corpus, in the harness's layout

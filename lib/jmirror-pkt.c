@@ -15,13 +15,14 @@
 
 /*
  * jmirror-pkt: the packet knowledge jmirror-wrap and jmirror-decap share
- * (see jmirror-pkt.h): link-layer walk, IPv4/IPv6 header walk, jmirror
- * header, port list, mirrored packet kind, opening a capture.
+ * (see jmirror-pkt.h): link-layer walk, jmirror header, port list,
+ * numbers in options, mirrored packet kind, opening a capture.
  */
 
 /* fopencookie() */
 #define _GNU_SOURCE
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,105 +343,6 @@ jp_version_agrees(int carries, const uint8_t *p)
 	return carries != JP_CARRIES_NOT_IP && version == (unsigned)carries;
 }
 
-/* ---- IPv4 and IPv6 headers ---- */
-
-static int
-ipv4_walk(const uint8_t *ip, unsigned caplen, struct jp_ip *out)
-{
-	unsigned frag;
-
-	if (caplen < JP_IPV4_HDR_LEN)
-		return JP_IP_SHORT;
-	out->hdr_len = (ip[0] & 0x0f) * 4u;
-	out->length = jp_get_be16(ip + 2);
-	if (out->hdr_len < JP_IPV4_HDR_LEN || out->length < out->hdr_len)
-		return JP_IP_BAD;
-	if (caplen < out->hdr_len)
-		return JP_IP_SHORT;
-	out->proto = ip[9];
-	frag = jp_get_be16(ip + 6);
-	out->fragment = (frag & (JP_IPV4_MF | JP_IPV4_OFFSET)) != 0;
-	return JP_IP_OK;
-}
-
-int
-jp_ipv6_extension(int next)
-{
-	switch (next) {
-	case 0:		/* hop-by-hop options */
-	case 43:	/* routing */
-	case JP_IPV6_FRAGMENT:
-	case 51:	/* authentication header */
-	case 60:	/* destination options */
-		return 1;
-	}
-	return 0;
-}
-
-static int
-ipv6_walk(const uint8_t *ip, unsigned caplen, struct jp_ip *out)
-{
-	unsigned off = JP_IPV6_HDR_LEN, len;
-	int next;
-
-	if (caplen < JP_IPV6_HDR_LEN)
-		return JP_IP_SHORT;
-	out->length = JP_IPV6_HDR_LEN + jp_get_be16(ip + 4);
-	next = ip[6];
-	while (jp_ipv6_extension(next)) {
-		if (off + 8 > out->length)
-			return JP_IP_BAD;
-		if (caplen < off + 8)
-			return JP_IP_SHORT;
-		if (next == JP_IPV6_FRAGMENT) {
-			len = 8;
-			/* offset != 0 or M: a fragment; else atomic */
-			if (jp_get_be16(ip + off + 2) & 0xfff9)
-				out->fragment = 1;
-		} else if (next == 51)
-			len = (ip[off + 1] + 2u) * 4;
-		else
-			len = (ip[off + 1] + 1u) * 8;
-		next = ip[off];
-		off += len;
-		if (out->fragment)
-			break;
-	}
-	if (off > out->length)
-		return JP_IP_BAD;
-	out->hdr_len = off;
-	out->proto = next;
-	return JP_IP_OK;
-}
-
-int
-jp_ip_walk(const uint8_t *ip, unsigned caplen, struct jp_ip *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (caplen < 1)
-		return JP_IP_SHORT;
-	out->version = ip[0] >> 4;
-	if (out->version == 4)
-		return ipv4_walk(ip, caplen, out);
-	if (out->version == 6)
-		return ipv6_walk(ip, caplen, out);
-	return JP_IP_BAD;
-}
-
-void
-jp_put_ipv4_checksum(uint8_t *ip, unsigned hdr_len)
-{
-	uint32_t sum = 0;
-	unsigned i;
-
-	jp_put_be16(ip + 10, 0);
-	for (i = 0; i + 1 < hdr_len; i += 2)
-		sum += jp_get_be16(ip + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	jp_put_be16(ip + 10, ~sum & 0xffff);
-}
-
 /* ---- jmirror ---- */
 
 void
@@ -501,21 +403,51 @@ jp_ports_match(const struct jp_ports *ports, unsigned sport, unsigned dport)
 	return 0;
 }
 
+int
+jp_parse_number(const char *s, unsigned long long min,
+		unsigned long long max, unsigned long long *v, char **end)
+{
+	const char *digits = s;
+	int base = 10;
+	char *stop;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = s + 2;
+		base = 16;
+	}
+	if (!isxdigit((unsigned char)digits[0]) ||
+	    (base == 10 && !isdigit((unsigned char)digits[0])))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &stop, base);
+	if (errno != 0 || *v < min || *v > max ||
+	    (end == NULL && *stop != '\0'))
+		return -1;
+	if (end != NULL)
+		*end = stop;
+	return 0;
+}
+
 /* PPP protocols tcpdump's PPP printer names (its ppp.h), with names */
 static const struct {
 	uint16_t proto;
 	const char *name;
 } ppp_protocols[] = {
+	/* network layer protocols (RFC 1661: 0x0*** to 0x3***) */
 	{ 0x0021, "IPv4" }, { 0x0023, "OSI" }, { 0x0025, "NS" },
 	{ 0x0027, "DECnet" }, { 0x0029, "AppleTalk" }, { 0x002b, "IPX" },
 	{ 0x002d, "VJC" }, { 0x002f, "VJNC" }, { 0x0031, "BPDU" },
 	{ 0x0033, "ST-II" }, { 0x0035, "VINES" }, { 0x003d, "ML" },
-	{ 0x0057, "IPv6" }, { 0x00fd, "COMP" }, { 0x0201, "HELLO" },
-	{ 0x0231, "LUXCOM" }, { 0x0233, "SNS" }, { 0x0281, "MPLS" },
-	{ 0x0283, "MPLS multicast" }, { 0x8021, "IPCP" }, { 0x8023, "OSICP" },
-	{ 0x8025, "NSCP" }, { 0x8027, "DECNETCP" }, { 0x8029, "APPLECP" },
-	{ 0x802b, "IPXCP" }, { 0x8033, "STIICP" }, { 0x8035, "VINESCP" },
-	{ 0x8057, "IPV6CP" }, { 0x80fd, "CCP" }, { 0x8281, "MPLSCP" },
+	{ 0x0057, "IPv6" }, { 0x00fd, "COMP" },
+	/* those of the 0x02** block */
+	{ 0x0201, "HELLO" }, { 0x0231, "LUXCOM" }, { 0x0233, "SNS" },
+	{ 0x0281, "MPLS" }, { 0x0283, "MPLS multicast" },
+	/* their network control protocols (0x8*** to 0xb***) */
+	{ 0x8021, "IPCP" }, { 0x8023, "OSICP" }, { 0x8025, "NSCP" },
+	{ 0x8027, "DECNETCP" }, { 0x8029, "APPLECP" }, { 0x802b, "IPXCP" },
+	{ 0x8033, "STIICP" }, { 0x8035, "VINESCP" }, { 0x8057, "IPV6CP" },
+	{ 0x80fd, "CCP" }, { 0x8281, "MPLSCP" },
+	/* link layer control protocols (0xc*** to 0xf***) */
 	{ 0xc021, "LCP" }, { 0xc023, "PAP" }, { 0xc025, "LQM" },
 	{ 0xc027, "SPAP" }, { 0xc02b, "BACP" }, { 0xc02d, "BAP" },
 	{ 0xc03d, "MPCP" }, { 0xc123, "SPAP (old)" }, { 0xc223, "CHAP" },

@@ -16,10 +16,9 @@
 /*
  * jmirror-pkt: what jmirror-wrap and jmirror-decap both need to know of
  * packets: big-endian fields, the link-layer headers in front of an IP
- * packet, the IPv4 and IPv6 headers (options, extension headers,
- * fragments), the jmirror header, the --jmirror-port list, the kind of a
- * mirrored packet, and opening a capture with its own time stamp
- * precision.
+ * packet, the jmirror header, the --jmirror-port list, numbers in
+ * options, the kind of a mirrored packet, and opening a capture with its
+ * own time stamp precision.  The IP header walk is jmirror-ip.h's.
  */
 
 #ifndef JMIRROR_PKT_H
@@ -31,6 +30,7 @@
 #include <pcap/pcap.h>
 
 #include "jmirror-be.h"
+#include "jmirror-ip.h"
 
 
 /* what a link-layer header says follows it */
@@ -51,42 +51,8 @@ int jp_find_ip(int dlt, const uint8_t *p, unsigned caplen, unsigned *off);
 /* 1 when the IP version field at p agrees with what the link layer said */
 int jp_version_agrees(int carries, const uint8_t *p);
 
-#define JP_IPV4_HDR_LEN	20
-#define JP_IPV6_HDR_LEN	40
-#define JP_UDP_HDR_LEN	8
-#define JP_IPPROTO_UDP	17
-#define JP_IPV4_MF	0x2000
-#define JP_IPV4_OFFSET	0x1fff
-#define JP_IPV6_FRAGMENT	44
-
-/* An IPv4 or IPv6 header, walked to the transport header. */
-struct jp_ip {
-	int version;		/* 4 or 6 */
-	unsigned length;	/* the whole packet, by its header */
-	unsigned hdr_len;	/* IPv4 header with options, or IPv6 header
-				   and its extension headers */
-	int proto;		/* transport protocol (IPv6: last next header) */
-	int fragment;		/* offset != 0 or more fragments */
-};
-
-/* what jp_ip_walk() found */
-#define JP_IP_OK	0
-#define JP_IP_SHORT	1	/* the captured bytes end inside the headers */
-#define JP_IP_BAD	2	/* not a valid IPv4 or IPv6 header */
-
-int jp_ip_walk(const uint8_t *ip, unsigned caplen, struct jp_ip *out);
-
-/* 1 for the IPv6 extension headers that may come before the transport
-   header (hop-by-hop, routing, fragment, AH, destination options) */
-int jp_ipv6_extension(int next);
-
-/* the checksum of an IPv4 header of hdr_len bytes, put in its field */
-void jp_put_ipv4_checksum(uint8_t *ip, unsigned hdr_len);
-
 /* the jmirror header: MHV (2 bits), mirror id (30 bits), session id */
 #define JMIRROR_HDR_LEN		8
-#define JMIRROR_DEFAULT_PORT	30030
-#define JMIRROR_MAX_PORTS	8
 #define JMIRROR_MHV_SHIFT	30
 #define JMIRROR_MIRROR_ID_MASK	0x3fffffffUL
 
@@ -97,6 +63,15 @@ struct jp_jmirror {
 };
 
 void jp_jmirror_header(const uint8_t *p, struct jp_jmirror *out);
+
+/*
+ * The default jmirror port and the most ports --jmirror-port takes, as
+ * configure set them for tcpdump and the tools alike (--with-jmirror-port,
+ * --with-jmirror-max-ports); the Makefile passes them.
+ */
+#if !defined(JMIRROR_PORT) || !defined(JMIRROR_MAX_PORTS)
+#error "JMIRROR_PORT and JMIRROR_MAX_PORTS come from configure: build with make"
+#endif
 
 /* the UDP ports jmirror is recognised on; none when n is 0 */
 struct jp_ports {
@@ -112,6 +87,19 @@ struct jp_ports {
 int jp_parse_ports(const char *list, struct jp_ports *ports);
 int jp_ports_match(const struct jp_ports *ports, unsigned sport,
 		   unsigned dport);
+
+/*
+ * The number at s, from min to max, into *v: decimal, or hexadecimal
+ * after "0x" (mirror and session ids are 30- and 32-bit fields that
+ * routers and Wireshark show in hex as well); never octal, so that
+ * "010" is ten, as a port, a count or a size reads.  No sign, no
+ * leading space.  With end NULL the whole of s is the number, else *end
+ * is where its digits stop (a range's "-", a size's suffix).  0, or -1
+ * when s starts with no number or it is out of range (*v then
+ * undefined).
+ */
+int jp_parse_number(const char *s, unsigned long long min,
+		    unsigned long long max, unsigned long long *v, char **end);
 
 /* the kind of a mirrored packet, by the rules of print-jmirror.c */
 enum jp_payload {

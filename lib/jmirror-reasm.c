@@ -97,20 +97,10 @@
 #include <time.h>
 
 #include "jmirror-be.h"
+#include "jmirror-ip.h"
 #include "jmirror-reasm.h"
 
 #define IP_MAXPACKET		65535
-#define IPV4_HDR_MIN		20
-#define IPV4_MF			0x2000
-#define IPV4_OFFSET_MASK	0x1fff
-#define IPV6_HDR_LEN		40
-#define IPV6_FRAG_HDR_LEN	8
-#define IPV6_OFFSET_MASK	0xfff8
-#define IPV6_M			0x0001
-#define NH_HOPOPTS		0
-#define NH_ROUTING		43
-#define NH_FRAGMENT		44
-#define NH_DSTOPTS		60
 #define FRAG_UNIT		8
 /* a datagram with more fragments than this gets an index */
 #define INDEX_AFTER		64
@@ -119,14 +109,12 @@
 #define REGIONS			((IP_MAXPACKET + 1) >> REGION_SHIFT)
 #define WORD_BITS		64
 
-#ifdef REASM_COUNT_STEPS
 /* REASM_STEPS_MAX holds: one step, then a walk along the list of a
  * datagram without an index, or the index's words and a region's
  * fragments */
 typedef char steps_max_holds[1 + INDEX_AFTER <= REASM_STEPS_MAX &&
     1 + REGIONS / WORD_BITS + (1 << REGION_SHIFT) / FRAG_UNIT <=
     REASM_STEPS_MAX ? 1 : -1];
-#endif
 
 /* key: version, IPv4 protocol, identification (4), source, destination */
 #define KEY_LEN			(1 + 1 + 4 + 16 + 16)
@@ -195,10 +183,8 @@ struct reasm {
 	size_t held;		/* everything counted against the budget */
 	uint8_t *out;		/* the last completed datagram */
 	size_t out_cost;
-#ifdef REASM_COUNT_STEPS
 	unsigned long steps;	/* fragments and index words looked at to
 				   place fragments */
-#endif
 };
 
 enum parse_result { PARSE_NOT_FRAGMENT, PARSE_BAD, PARSE_FRAGMENT };
@@ -230,83 +216,61 @@ make_key(uint8_t *key, int version, uint8_t proto, uint32_t id,
 	memcpy(key + 6 + 16, dst, addrlen);
 }
 
+/* An IPv4 fragment, as the walk found it, checked against len. */
 static enum parse_result
-parse_ipv4(const uint8_t *ip, size_t len, struct piece *p)
+parse_ipv4(const uint8_t *ip, size_t len, const struct jp_ip *w,
+    struct piece *p)
 {
-	size_t hlen, total;
-	uint32_t frag;
-
-	if (len < IPV4_HDR_MIN)
+	if (!w->fragment)
 		return PARSE_NOT_FRAGMENT;
-	frag = jp_get_be16(ip + 6);
-	if ((frag & (IPV4_MF | IPV4_OFFSET_MASK)) == 0)
-		return PARSE_NOT_FRAGMENT;
-	hlen = (size_t)(ip[0] & 0x0f) * 4;
-	total = jp_get_be16(ip + 2);
-	if (hlen < IPV4_HDR_MIN || hlen > total || total > len)
+	if (w->hdr_len < JP_IPV4_HDR_LEN || w->hdr_len > w->length ||
+	    w->length > len)
 		return PARSE_BAD;
-	make_key(p->key, 4, ip[9], jp_get_be16(ip + 4), ip + 12, ip + 16, 4);
+	make_key(p->key, 4, (uint8_t)w->proto, w->frag_id, ip + 12, ip + 16,
+	    4);
 	p->version = 4;
 	p->hdr = ip;
-	p->hdrlen = hlen;
-	p->off = (frag & IPV4_OFFSET_MASK) * FRAG_UNIT;
-	p->more = (frag & IPV4_MF) != 0;
-	p->data = ip + hlen;
-	p->len = (uint32_t)(total - hlen);
+	p->hdrlen = w->hdr_len;
+	p->off = w->frag_offset;
+	p->more = w->frag_more;
+	p->data = ip + w->hdr_len;
+	p->len = w->length - w->hdr_len;
 	return PARSE_FRAGMENT;
 }
 
-/* Is nh an extension header that may stand before the fragment header? */
-static int
-is_unfragmentable(uint8_t nh)
-{
-	return nh == NH_HOPOPTS || nh == NH_ROUTING || nh == NH_DSTOPTS;
-}
-
+/* An IPv6 packet with a fragment header (an atomic one too), as the walk
+ * found it, checked against len: the unfragmentable part is everything
+ * before the fragment header. */
 static enum parse_result
-parse_ipv6(const uint8_t *ip, size_t len, struct piece *p)
+parse_ipv6(const uint8_t *ip, size_t len, const struct jp_ip *w,
+    struct piece *p)
 {
-	size_t end, bound, at = IPV6_HDR_LEN, nh_at = 6;
-	uint32_t fo;
-
-	if (len < IPV6_HDR_LEN)
+	if (w->frag_at == 0)
 		return PARSE_NOT_FRAGMENT;
-	end = IPV6_HDR_LEN + jp_get_be16(ip + 4);
-	bound = end < len ? end : len;
-	while (is_unfragmentable(ip[nh_at])) {
-		if (at + 2 > bound || at + ((size_t)ip[at + 1] + 1) * 8 > bound)
-			return PARSE_NOT_FRAGMENT;
-		nh_at = at;
-		at += ((size_t)ip[at + 1] + 1) * 8;
-	}
-	if (ip[nh_at] != NH_FRAGMENT)
-		return PARSE_NOT_FRAGMENT;
-	if (at + IPV6_FRAG_HDR_LEN > bound || end > len)
+	if (w->frag_at + JP_IPV6_FRAG_HDR_LEN > w->length || w->length > len)
 		return PARSE_BAD;
-	fo = jp_get_be16(ip + at + 2);
-	make_key(p->key, 6, 0, jp_get_be32(ip + at + 4), ip + 8, ip + 24, 16);
+	make_key(p->key, 6, 0, w->frag_id, ip + 8, ip + 24, 16);
 	p->version = 6;
 	p->hdr = ip;
-	p->hdrlen = at;
-	p->nh_at = nh_at;
-	p->nh = ip[at];
-	p->off = fo & IPV6_OFFSET_MASK;
-	p->more = (fo & IPV6_M) != 0;
-	p->data = ip + at + IPV6_FRAG_HDR_LEN;
-	p->len = (uint32_t)(end - at - IPV6_FRAG_HDR_LEN);
+	p->hdrlen = w->frag_at;
+	p->nh_at = w->frag_nh_at;
+	p->nh = ip[w->frag_at];
+	p->off = w->frag_offset;
+	p->more = w->frag_more;
+	p->data = ip + w->frag_at + JP_IPV6_FRAG_HDR_LEN;
+	p->len = w->length - w->frag_at - JP_IPV6_FRAG_HDR_LEN;
 	return PARSE_FRAGMENT;
 }
 
 static enum parse_result
-parse_piece(const uint8_t *ip, size_t len, struct piece *p)
+parse_piece(const uint8_t *ip, size_t len, const struct jp_ip *w,
+    struct piece *p)
 {
-	if (len < 1)
-		return PARSE_NOT_FRAGMENT;
-	switch (ip[0] >> 4) {
+	switch (w->version) {
 	case 4:
-		return parse_ipv4(ip, len, p);
+		return parse_ipv4(ip, len, w, p);
 	case 6:
-		return parse_ipv6(ip, len, p);
+		return parse_ipv6(ip, len, w, p);
 	default:
 		return PARSE_NOT_FRAGMENT;
 	}
@@ -317,7 +281,7 @@ parse_piece(const uint8_t *ip, size_t len, struct piece *p)
 static size_t
 limited_hdrlen(int version, size_t hdrlen)
 {
-	return version == 4 ? hdrlen : hdrlen - IPV6_HDR_LEN;
+	return version == 4 ? hdrlen : hdrlen - JP_IPV6_HDR_LEN;
 }
 
 /* The checks a fragment must pass on its own. */
@@ -383,14 +347,9 @@ unlink_dgram(struct reasm *r, struct dgram *d)
 	while (*pp != d)
 		pp = &(*pp)->hnext;
 	*pp = d->hnext;
-	if (d->older != NULL)
-		d->older->newer = d->newer;
-	else
-		r->oldest = d->newer;
-	if (d->newer != NULL)
-		d->newer->older = d->older;
-	else
-		r->newest = d->older;
+	/* the arrival list: the neighbour's link, or the end's */
+	*(d->older != NULL ? &d->older->newer : &r->oldest) = d->newer;
+	*(d->newer != NULL ? &d->newer->older : &r->newest) = d->older;
 }
 
 /* Free a datagram's fragments and header; the entry itself stays. */
@@ -473,11 +432,7 @@ release_output(struct reasm *r)
 static void
 count_step(struct reasm *r)
 {
-#ifdef REASM_COUNT_STEPS
 	r->steps++;
-#else
-	(void)r;
-#endif
 }
 
 static size_t
@@ -658,20 +613,6 @@ is_complete(const struct dgram *d)
 
 /* ---- the result ---- */
 
-static void
-put_ipv4_checksum(uint8_t *ip, size_t hlen)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	ip[10] = ip[11] = 0;
-	for (i = 0; i < hlen; i += 2)
-		sum += jp_get_be16(ip + i);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	jp_put_be16(ip + 10, ~sum & 0xffff);
-}
-
 /* Clear the fragment fields of a header copied from the first fragment. */
 static void
 fix_header(uint8_t *out, size_t total, int version, size_t hdrlen,
@@ -679,12 +620,12 @@ fix_header(uint8_t *out, size_t total, int version, size_t hdrlen,
 {
 	if (version == 4) {
 		jp_put_be16(out + 2, (uint32_t)total);
-		jp_put_be16(out + 6,
-		    jp_get_be16(out + 6) & ~(uint32_t)(IPV4_MF | IPV4_OFFSET_MASK));
-		put_ipv4_checksum(out, hdrlen);
+		jp_put_be16(out + 6, jp_get_be16(out + 6) &
+		    ~(uint32_t)(JP_IPV4_MF | JP_IPV4_OFFSET));
+		jp_put_ipv4_checksum(out, (unsigned)hdrlen);
 	} else {
 		out[nh_at] = nh;
-		jp_put_be16(out + 4, (uint32_t)(total - IPV6_HDR_LEN));
+		jp_put_be16(out + 4, (uint32_t)(total - JP_IPV6_HDR_LEN));
 	}
 }
 
@@ -914,13 +855,14 @@ reasm_free(struct reasm *r)
 }
 
 enum reasm_result
-reasm_add(struct reasm *r, const uint8_t *ip, size_t len, uint64_t ts_ns,
-    const uint8_t **out, size_t *outlen)
+reasm_add(struct reasm *r, const uint8_t *ip, size_t len,
+    const struct jp_ip *walk, uint64_t ts_ns, const uint8_t **out,
+    size_t *outlen)
 {
 	struct piece p;
 
 	reasm_expire(r, ts_ns);
-	switch (parse_piece(ip, len, &p)) {
+	switch (parse_piece(ip, len, walk, &p)) {
 	case PARSE_NOT_FRAGMENT:
 		return REASM_NOT_FRAGMENT;
 	case PARSE_BAD:
@@ -979,10 +921,8 @@ reasm_bytes_held(const struct reasm *r)
 	return r->held;
 }
 
-#ifdef REASM_COUNT_STEPS
 unsigned long
 reasm_steps(const struct reasm *r)
 {
 	return r->steps;
 }
-#endif

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jmirror-ip.h"
+
 struct reasm;				/* opaque */
 
 struct reasm_limits {
@@ -82,7 +84,9 @@ void reasm_free(struct reasm *r);
 
 /*
  * ip, len: one whole captured IPv4 or IPv6 packet (from its IP header; the
- * caller has checked caplen == the IP total length).  ts_ns: capture time.
+ * caller has checked caplen == the IP total length); walk: what
+ * jp_ip_walk() found walking it, whatever it returned (a fragment whose
+ * header it found broken is counted invalid).  ts_ns: capture time.
  * Expires what timed out (relative to ts_ns) before handling the packet.
  * On REASM_COMPLETE, *out is a contiguous reassembled IP datagram: the
  * first fragment's header with the fragment fields cleared (IPv4: MF and
@@ -93,8 +97,8 @@ void reasm_free(struct reasm *r);
  * clear; RFC 6946) completes at once, on its own.
  */
 enum reasm_result reasm_add(struct reasm *r, const uint8_t *ip, size_t len,
-			    uint64_t ts_ns, const uint8_t **out,
-			    size_t *outlen);
+			    const struct jp_ip *walk, uint64_t ts_ns,
+			    const uint8_t **out, size_t *outlen);
 
 /* Drop (and count as timed_out) what is older than now_ns - timeout. */
 void reasm_expire(struct reasm *r, uint64_t now_ns);
@@ -110,13 +114,12 @@ const struct reasm_stats *reasm_stats(const struct reasm *r);
  * is smaller than the empty table (a few hundred bytes). */
 size_t reasm_bytes_held(const struct reasm *r);
 
-#ifdef REASM_COUNT_STEPS
 /* For the unit tests and the fuzz harness: the steps taken so far placing
  * fragments (a fragment of the list or a word of the index looked at),
  * which must stay O(1) a fragment in any arrival order; never more than
- * REASM_STEPS_MAX for one fragment. */
+ * REASM_STEPS_MAX for one fragment.  (Counting costs an increment a
+ * step; it is always on, so that the tested code is the shipped code.) */
 unsigned long reasm_steps(const struct reasm *r);
 #define REASM_STEPS_MAX 65
-#endif
 
 #endif /* JMIRROR_REASM_H */

@@ -108,7 +108,7 @@ usage(FILE *f)
 "  -s, --session-id=N  session identifier, 0 to 4294967295 (default 144)\n"
 "  -V, --mhv=N         mirror header version, 0 to 3 (default 0)\n"
 "  -p, --port=N        UDP source and destination port, 1 to 65535\n"
-"                      (default 30030)\n"
+"                      (default %u)\n"
 "  -b, --bare=FILE     also write the same IP packets, with the same time\n"
 "                      stamps and lengths, to FILE as a raw-IP capture\n"
 "                      (link type 101)\n"
@@ -135,12 +135,12 @@ usage(FILE *f)
 "disagrees with the link layer, whose captured length exceeds their\n"
 "length, or (without --clip) whose IP packet is longer than %u bytes,\n"
 "the most one outer IPv4 datagram holds.\n"
-"Numbers may be decimal, 0x hexadecimal or 0 octal.  Nanosecond time\n"
-"stamps in INPUT stay nanosecond time stamps in OUTPUT.\n"
+"Numbers may be decimal or 0x hexadecimal.  Nanosecond time stamps in\n"
+"INPUT stay nanosecond time stamps in OUTPUT.\n"
 "\n"
 "Exit status: 0 done; 1 on an error (a bad option, an unreadable or\n"
 "unsupported input, an output that cannot be written), as tcpdump.\n",
-		prog, INNER_MAX, INNER_MAX);
+		prog, JMIRROR_PORT, INNER_MAX, INNER_MAX);
 }
 
 static int
@@ -165,22 +165,19 @@ fail(const char *path, const char *why)
 	exit(EXIT_ERROR);
 }
 
+/* a number from min to max (jp_parse_number()), or exit naming the option */
 static unsigned long
 parse_number(const char *option, const char *arg, unsigned long min,
 	     unsigned long max)
 {
-	char *end;
-	unsigned long value;
+	unsigned long long value;
 
-	errno = 0;
-	value = strtoul(arg, &end, 0);
-	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0 ||
-	    value < min || value > max) {
+	if (jp_parse_number(arg, min, max, &value, NULL) != 0) {
 		fprintf(stderr, "%s: invalid %s '%s': expected %lu to %lu\n",
 			prog, option, arg, min, max);
 		exit(EXIT_ERROR);
 	}
-	return value;
+	return (unsigned long)value;
 }
 
 /* The outer headers in front of an IP packet of length len. */
@@ -410,24 +407,24 @@ main(int argc, char **argv)
 	int opt, quiet = 0, status = EXIT_OK, r;
 
 	w.session_id = 144;
-	w.port = JMIRROR_DEFAULT_PORT;
+	w.port = JMIRROR_PORT;
 	while ((opt = getopt_long(argc, argv, "m:s:V:p:b:l:f:S:cqh", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'm':
-			mirror_id = parse_number("mirror id", optarg, 0,
+			mirror_id = parse_number("--mirror-id", optarg, 0,
 						 MIRROR_ID_MAX);
 			break;
 		case 's':
-			w.session_id = (uint32_t)parse_number("session id",
+			w.session_id = (uint32_t)parse_number("--session-id",
 							      optarg, 0,
 							      0xffffffffUL);
 			break;
 		case 'V':
-			mhv = parse_number("MHV", optarg, 0, MHV_MAX);
+			mhv = parse_number("--mhv", optarg, 0, MHV_MAX);
 			break;
 		case 'p':
-			w.port = (uint16_t)parse_number("port", optarg, 1,
+			w.port = (uint16_t)parse_number("--port", optarg, 1,
 							65535);
 			break;
 		case 'b':
@@ -437,11 +434,12 @@ main(int argc, char **argv)
 			list_path = optarg;
 			break;
 		case 'f':
-			w.mtu = (u_int)parse_number("MTU", optarg, MTU_MIN,
-						    MTU_MAX);
+			w.mtu = (u_int)parse_number("--fragment", optarg,
+						    MTU_MIN, MTU_MAX);
 			break;
 		case 'S':
-			w.rng = parse_number("seed", optarg, 0, 0xffffffffUL);
+			w.rng = parse_number("--shuffle", optarg, 0,
+					     0xffffffffUL);
 			w.shuffle = 1;
 			break;
 		case 'c':

@@ -11,13 +11,13 @@ set -eu
 test $# = 2 || { echo "usage: $0 SRCDIR DECAP" >&2; exit 2; }
 srcdir=$1
 decap=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+common=$srcdir/tests/common
+. "$common/check-lib.sh"
 if ! command -v systemd-analyze >/dev/null 2>&1; then
-	echo "skip - systemd-analyze not found: the unit is not verified (install systemd)"
+	skip "systemd-analyze not found: the unit is not verified" "install systemd"
 	exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
+scratch
 
 # verify NAME: systemd-analyze verify's words on the instance NAME, in
 # $tmp/out; fails when it says anything
@@ -30,19 +30,15 @@ mkdir -p "$tmp/man/man1"
 cp "$srcdir/decap/jmirror-decap.1" "$tmp/man/man1/"
 sed "s|/usr/bin/jmirror-decap|$decap|" "$srcdir/packaging/systemd/jmirror-decap@.service" \
 	>"$tmp/jmirror-decap@30030.service"
-if verify jmirror-decap@30030.service; then
-	echo "ok - systemd-analyze verify jmirror-decap@30030.service: nothing to say"
-else
-	echo "FAIL - systemd-analyze verify jmirror-decap@30030.service:"
-	sed 's/^/    /' "$tmp/out"
-	failed=1
-fi
+fail_detail=$tmp/out
+check "systemd-analyze verify jmirror-decap@30030.service: nothing to say" \
+	verify jmirror-decap@30030.service
 { cat "$tmp/jmirror-decap@30030.service"; echo "[Service]"; echo "NoSuchKey=1"; } \
 	>"$tmp/control@30030.service"
+fail_detail=
 if verify control@30030.service; then
-	echo "FAIL - a unit with an unknown key passes systemd-analyze verify unremarked"
-	failed=1
+	fail "a unit with an unknown key passes systemd-analyze verify unremarked"
 else
-	echo "ok - the control, an unknown key, draws: $(head -n 1 "$tmp/out")"
+	ok "the control, an unknown key, draws: $(head -n 1 "$tmp/out")"
 fi
-exit $failed
+results check-unit

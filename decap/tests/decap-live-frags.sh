@@ -15,19 +15,17 @@ set -eu
 
 usage="usage: $0 DECAP SRCDIR"
 LIMIT=30	# seconds the capture may take
+common=$(cd "$(dirname "$0")/../../tests/common" && pwd)
+. "$common/check-lib.sh"
 
 # setup: check the arguments; scratch directory removed on exit
 setup() {
 	test $# = 2 || { echo "$usage" >&2; exit 2; }
 	decap=$1
-	srcdir=$2
-	src=$srcdir/tests/tcpdump
-	common=$srcdir/tests/common
-	here=$srcdir/decap/tests
-	test -x "$decap" || { echo "$0: $decap: not executable" >&2; exit 2; }
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 1' HUP INT TERM
+	executables "$decap"
+	here=$2/decap/tests
+	scratch
+	fail_detail=$tmp/live.err
 }
 
 # wait_capturing PID: until process PID or one it started has a packet
@@ -77,24 +75,16 @@ EOF
 # fragments included, with 127.0.0.1 or ::1 for both addresses, through
 # raw sockets; the rest (not jmirror) is not sent
 send() {
-	python3 - "$1" "$2" <<'EOF'
+	pycommon - "$1" "$2" <<'EOF'
 import socket, struct, sys
-data, port = open(sys.argv[1], "rb").read(), int(sys.argv[2])
+import jmirror_pcap as jp
+port = int(sys.argv[2])
 s4 = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 s6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
 v6_loop = socket.inet_pton(socket.AF_INET6, "::1")
 
-def checksum(hdr):
-    s = sum(struct.unpack("!%dH" % (len(hdr) // 2), hdr))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-off = 24
-while off < len(data):
-    caplen = struct.unpack("<I", data[off + 8:off + 12])[0]
-    ip = bytearray(data[off + 30:off + 16 + caplen])
-    off += 16 + caplen
+for *_, frame in jp.read_pcap(sys.argv[1]).records:
+    ip = bytearray(frame[14:])
     if ip[0] >> 4 == 6:
         ip[8:40] = v6_loop + v6_loop
         s6.sendto(bytes(ip), ("::1", 0))
@@ -104,17 +94,14 @@ while off < len(data):
     if whole_udp and struct.unpack("!H", ip[hl + 2:hl + 4])[0] != port:
         continue
     ip[12:20] = bytes([127, 0, 0, 1] * 2)
-    ip[10:12] = b"\0\0"
-    ip[10:12] = struct.pack("!H", checksum(bytes(ip[:hl])))
-    s4.sendto(bytes(ip), ("127.0.0.1", 0))
+    s4.sendto(jp.ipv4_rewrite(bytes(ip)), ("127.0.0.1", 0))
 EOF
 }
 
 # check_live: the corpus sent on lo, captured by DECAP -i lo, must give
 # what DECAP -r gives of it
 check_live() {
-	# a UDP port nobody uses on 127.0.0.1 now
-	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	python3 "$here/gen-decap-corpus.py" --count 150 --seed 11 --port "$port" \
 		--dstopts-unfragmentable "$tmp/c.pcap"
 	${DECAP_WRAPPER:-} "$decap" -r "$tmp/c.pcap" -w "$tmp/want.pcap" \
@@ -126,36 +113,30 @@ check_live() {
 	if ! wait_capturing "$pid"; then
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" || true
-		echo "FAIL - -i lo: no capture started"
-		sed 's/^/    /' "$tmp/live.err"
-		return 1
+		fail "-i lo: no capture started"
+		return
 	fi
 	send "$tmp/c.pcap" "$port"
 	status=0
 	wait "$pid" || status=$?
-	if test $status = 0 && python3 - "$tmp/want.pcap" "$tmp/got.pcap" <<'EOF'
-import struct, sys
+	if test $status = 0 && pycommon - "$tmp/want.pcap" "$tmp/got.pcap" <<'EOF'
+import sys
+import jmirror_pcap as jp
 def packets(path):
-    d, off, out = open(path, "rb").read(), 24, []
-    while off < len(d):
-        caplen = struct.unpack("<I", d[off + 8:off + 12])[0]
-        out.append(d[off + 16:off + 16 + caplen])
-        off += 16 + caplen
-    return out
+    return [r[4] for r in jp.read_pcap(path, strict=False).records]
 sys.exit(0 if packets(sys.argv[1]) == packets(sys.argv[2]) else 1)
 EOF
 	then
-		echo "ok - -i lo: fragmented IPv4 and IPv6 fragments behind destination options, all $n mirrored packets as -r writes them"
+		ok "-i lo: fragmented IPv4 and IPv6 fragments behind destination options, all $n mirrored packets as -r writes them"
 	else
-		echo "FAIL - -i lo: not the $n mirrored packets -r writes (exit $status)"
-		sed 's/^/    /' "$tmp/live.err"
-		return 1
+		fail "-i lo: not the $n mirrored packets -r writes (exit $status)"
 	fi
 }
 
 setup "$@"
 if test "$(id -u)" != 0; then
-	echo "skip - -i lo with raw-socket fragments needs root (run as root)"
+	skip "-i lo with raw-socket fragments needs root" "run as root"
 	exit 0
 fi
 check_live
+results "decap live frags"

@@ -17,6 +17,8 @@
 set -eu
 
 usage="usage: $0 DECAP SENDER"
+common=$(cd "$(dirname "$0")/../../tests/common" && pwd)
+. "$common/check-lib.sh"
 LIMIT=60	# seconds any one run may take
 
 # setup: the arguments, the counts, a scratch directory the user decap
@@ -25,11 +27,8 @@ setup() {
 	test $# = 2 || { echo "$usage" >&2; exit 2; }
 	decap=$1
 	sender=$2
-	for x in "$decap" "$sender"; do
-		test -x "$x" || { echo "$0: $x: not executable" >&2; exit 2; }
-	done
+	executables "$decap" "$sender"
 	here=$(cd "$(dirname "$0")" && pwd)
-	. "$here/../../tests/common/loopback.sh"
 	if test -n "${DECAP_WRAPPER:-}"; then
 		paced=20000 rate=10000 full=30000 settle=3 stop_ms=5000
 		rotating=50000
@@ -38,42 +37,18 @@ setup() {
 		paced=300000 rate=100000 full=1000000 settle=1 stop_ms=1000
 		rotating=100000
 	fi
-	tmp=$(mktemp -d)
+	scratch
 	chmod 777 "$tmp"
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 1' HUP INT TERM
-	failed=0
-	passed=0
-	skipped=0
+	fail_detail=$tmp/err
 	root=$(test "$(id -u)" = 0 && echo yes || echo no)
 }
 
-ok() {
-	echo "ok - $1"
-	passed=$((passed + 1))
-}
-
-# not_ok TEXT: a failure, with decap's standard error
-not_ok() {
-	echo "FAIL - $1"
-	sed 's/^/    /' "$tmp/err" 2>/dev/null || true
-	failed=$((failed + 1))
-}
-
-# check TEXT COMMAND...: ok when COMMAND succeeds
-check() {
-	text=$1
-	shift
-	if "$@"; then ok "$text"; else not_ok "$text"; fi
-}
-
-# skip WHY CHECK...: one skip line for each CHECK that needs root
-skip() {
+# skip_each WHY CHECK...: one skip line for each CHECK that needs root
+skip_each() {
 	why=$1
 	shift
 	for what in "$@"; do
-		echo "skip - $what: $why (run as root)"
-		skipped=$((skipped + 1))
+		skip "$what: $why" "run as root"
 	done
 }
 
@@ -83,7 +58,7 @@ skip() {
 roomy() {
 	max=$(cat /proc/sys/net/core/rmem_max)
 	test $root = yes || test "$max" -ge 33554432 && return 0
-	skip "its buffer would be net.core.rmem_max, $max bytes" "$@"
+	skip_each "its buffer would be net.core.rmem_max, $max bytes" "$@"
 	return 1
 }
 
@@ -114,7 +89,7 @@ finish() {
 	kill -TERM "$pid" 2>/dev/null || true
 	rc=0
 	wait $tpid || rc=$?
-	test $rc = 0 || not_ok "decap $cmd: exit $rc"
+	test $rc = 0 || fail "decap $cmd: exit $rc"
 }
 
 # drained PORT: until the socket bound to PORT has nothing queued
@@ -163,7 +138,7 @@ test_listen_stream() {
 	shift 2
 	roomy "--listen, $name" || return 0
 	port=$(free_port)
-	start --listen "127.0.0.1:$port" -w "$tmp/l.pcap" || { not_ok "$name"; return; }
+	start --listen "127.0.0.1:$port" -w "$tmp/l.pcap" || { fail "$name"; return; }
 	send "$@" "$port" "$count"
 	drained "$port" || true
 	finish
@@ -173,7 +148,7 @@ test_listen_stream() {
 	   records -n "$sent" "$tmp/l.pcap"; then
 		ok "--listen, $name: $sent sent, $w written, $d dropped; $(cat "$tmp/check")"
 	else
-		not_ok "--listen, $name: exit $rc, $sent sent, ${w:-?} written, ${d:-?} dropped; $(cat "$tmp/check" 2>/dev/null)"
+		fail "--listen, $name: exit $rc, $sent sent, ${w:-?} written, ${d:-?} dropped; $(cat "$tmp/check" 2>/dev/null)"
 	fi
 }
 
@@ -181,7 +156,7 @@ test_listen_stream() {
 # of them equals sent - written and the kernel's own for the socket
 test_listen_small_buffer() {
 	port=$(free_port)
-	start --listen "127.0.0.1:$port" -B 64 -w "$tmp/b.pcap" || { not_ok "-B 64"; return; }
+	start --listen "127.0.0.1:$port" -B 64 -w "$tmp/b.pcap" || { fail "-B 64"; return; }
 	send -r $rate -b 1000 "$port" $paced
 	drained "$port" || true
 	k=$(kernel_drops "$port")
@@ -192,7 +167,7 @@ test_listen_small_buffer() {
 	   test "$k" = "$d" && records "$tmp/b.pcap"; then
 		ok "--listen -B 64: $sent sent, $w written, $d dropped = sent - written = the kernel's count ($k)"
 	else
-		not_ok "--listen -B 64: exit $rc, $sent sent, ${w:-?} written, ${d:-?} dropped, kernel ${k:-?}"
+		fail "--listen -B 64: exit $rc, $sent sent, ${w:-?} written, ${d:-?} dropped, kernel ${k:-?}"
 	fi
 }
 
@@ -209,7 +184,7 @@ test_interface_stream() {
 	done
 	test $# -gt 0 && shift
 	port=$(free_port)
-	start -i lo --jmirror-port="$port" "$@" -w "$tmp/i.pcap" || { not_ok "-i lo, $name"; return; }
+	start -i lo --jmirror-port="$port" "$@" -w "$tmp/i.pcap" || { fail "-i lo, $name"; return; }
 	set -- $sender_opts
 	send "$@" "$port" "$count"
 	sleep $settle
@@ -220,7 +195,7 @@ test_interface_stream() {
 	   records "$tmp/i.pcap" && { test "$name" = "${name%-B 64*}" || test "$d" -gt 0; }; then
 		ok "-i lo, $name: $sent sent = $w written + $d dropped (pcap_stats); in order, byte-identical"
 	else
-		not_ok "-i lo, $name: exit $rc, $sent sent, ${w:-?} written, ${d:-?} dropped"
+		fail "-i lo, $name: exit $rc, $sent sent, ${w:-?} written, ${d:-?} dropped"
 	fi
 }
 
@@ -233,7 +208,7 @@ millis() {
 # summary, a valid (empty) capture
 test_sigterm_idle() {
 	port=$(free_port)
-	start --listen "127.0.0.1:$port" -w "$tmp/t.pcap" || { not_ok "SIGTERM"; return; }
+	start --listen "127.0.0.1:$port" -w "$tmp/t.pcap" || { fail "SIGTERM"; return; }
 	sleep 0.5
 	t0=$(millis)
 	finish
@@ -242,33 +217,47 @@ test_sigterm_idle() {
 	   test "$(summary written)" = 0; then
 		ok "SIGTERM with no traffic: exit 0 in $took ms, a valid empty capture"
 	else
-		not_ok "SIGTERM with no traffic: exit $rc after $took ms"
+		fail "SIGTERM with no traffic: exit $rc after $took ms"
 	fi
+}
+
+# mid_stream FILE ACTION...: decap --listen writing FILE, a stream of
+# $rate datagrams over 4 s, ACTION after its first second; then decap
+# finished, the count sent in $sent
+mid_stream() {
+	file=$1
+	shift
+	port=$(free_port)
+	start --listen "127.0.0.1:$port" -w "$file" || return 1
+	"$sender" -r $((rate / 4)) -b 1000 "$port" $rate >"$tmp/sent" &
+	spid=$!
+	sleep 1
+	"$@"
+	wait $spid
+	sent=$(cat "$tmp/sent")
+	drained "$port" || true
+	finish
+}
+
+# usr1: SIGUSR1 to decap; whether it still runs after it in $alive
+usr1() {
+	kill -USR1 "$pid"
+	sleep 0.5
+	alive=no
+	kill -0 "$pid" 2>/dev/null && alive=yes
 }
 
 # test_sigusr1: SIGUSR1 mid-stream prints a summary and goes on;
 # nothing lost
 test_sigusr1() {
 	roomy "SIGUSR1 mid-stream" || return 0
-	port=$(free_port)
-	start --listen "127.0.0.1:$port" -w "$tmp/u.pcap" || { not_ok "SIGUSR1"; return; }
-	"$sender" -r $((rate / 4)) -b 1000 "$port" $rate >"$tmp/sent" &
-	spid=$!
-	sleep 1
-	kill -USR1 "$pid"
-	sleep 0.5
-	alive=no
-	kill -0 "$pid" 2>/dev/null && alive=yes
-	wait $spid
-	sent=$(cat "$tmp/sent")
-	drained "$port" || true
-	finish
+	mid_stream "$tmp/u.pcap" usr1 || { fail "SIGUSR1"; return; }
 	n=$(grep -c 'packets read' "$tmp/err" || true)
 	if test $alive = yes && test "$n" = 2 && test $rc = 0 &&
 	   test "$(summary written)" = "$sent" && records -n "$sent" "$tmp/u.pcap"; then
 		ok "SIGUSR1 mid-stream: a summary, still running, $sent of $sent written"
 	else
-		not_ok "SIGUSR1 mid-stream: running after it: $alive, $n summaries, exit $rc"
+		fail "SIGUSR1 mid-stream: running after it: $alive, $n summaries, exit $rc"
 	fi
 }
 
@@ -280,7 +269,7 @@ rotated() {
 	glob=$2
 	shift 2
 	port=$(free_port)
-	start --listen "127.0.0.1:$port" "$@" || { not_ok "$name"; return; }
+	start --listen "127.0.0.1:$port" "$@" || { fail "$name"; return; }
 	send -r $((rotating / 5)) -b 1000 -t 10 "$port" $rotating
 	drained "$port" || true
 	finish
@@ -291,7 +280,7 @@ rotated() {
 	if test $rc = 0 && test "$nfiles" -ge 3 && records -n "$sent" $files; then
 		ok "$name: $nfiles files, together the $sent packets sent, in order"
 	else
-		not_ok "$name: exit $rc, $nfiles files; $(cat "$tmp/check" 2>/dev/null)"
+		fail "$name: exit $rc, $nfiles files; $(cat "$tmp/check" 2>/dev/null)"
 	fi
 }
 
@@ -303,7 +292,7 @@ test_rotation() {
 	rotated "-C 1 over 5 s" "$tmp/c/c.pcap*" -C 1 -w "$tmp/c/c.pcap"
 	port=$(free_port)
 	mkdir -m 777 "$tmp/w"
-	start --listen "127.0.0.1:$port" -C 1 -W 3 -w "$tmp/w/r.pcap" || { not_ok "-W 3"; return; }
+	start --listen "127.0.0.1:$port" -C 1 -W 3 -w "$tmp/w/r.pcap" || { fail "-W 3"; return; }
 	send -r $((rotating / 5)) -b 1000 -t 10 "$port" $rotating
 	drained "$port" || true
 	finish
@@ -311,26 +300,22 @@ test_rotation() {
 		test "$(cd "$tmp/w" && echo *)" = "r.pcap0 r.pcap1 r.pcap2"
 }
 
+# logrotate: decap's file moved away, then SIGHUP
+logrotate() {
+	mv "$tmp/h.pcap" "$tmp/h.pcap.1"
+	kill -HUP "$pid"
+}
+
 # test_sighup: logrotate's way: the file moved away, SIGHUP, a new file;
 # the two hold every packet sent
 test_sighup() {
 	roomy "SIGHUP mid-stream" || return 0
-	port=$(free_port)
-	start --listen "127.0.0.1:$port" -w "$tmp/h.pcap" || { not_ok "SIGHUP"; return; }
-	"$sender" -r $((rate / 4)) -b 1000 "$port" $rate >"$tmp/sent" &
-	spid=$!
-	sleep 1
-	mv "$tmp/h.pcap" "$tmp/h.pcap.1"
-	kill -HUP "$pid"
-	wait $spid
-	sent=$(cat "$tmp/sent")
-	drained "$port" || true
-	finish
+	mid_stream "$tmp/h.pcap" logrotate || { fail "SIGHUP"; return; }
 	if test $rc = 0 && records -n "$sent" "$tmp/h.pcap.1" "$tmp/h.pcap" &&
 	   test "$(summary dropped)" = 0; then
 		ok "SIGHUP mid-stream (file moved away): the two files hold all $sent, in order; $(cat "$tmp/check")"
 	else
-		not_ok "SIGHUP mid-stream: exit $rc; $(cat "$tmp/check" 2>/dev/null)"
+		fail "SIGHUP mid-stream: exit $rc; $(cat "$tmp/check" 2>/dev/null)"
 	fi
 }
 
@@ -343,7 +328,7 @@ uid_of() {
 # tcpdump where it exists), -Z root stays root; its file is that user's
 test_privileges() {
 	if test $root = no; then
-		skip "not root" "-Z tcpdump" "-Z root"
+		skip_each "not root" "-Z tcpdump" "-Z root"
 		return
 	fi
 	user=tcpdump
@@ -352,7 +337,7 @@ test_privileges() {
 	for z in "-Z $user" "-Z root"; do
 		port=$(free_port)
 		# shellcheck disable=SC2086
-		start --listen "127.0.0.1:$port" $z -w "$tmp/z.pcap" || { not_ok "$z"; continue; }
+		start --listen "127.0.0.1:$port" $z -w "$tmp/z.pcap" || { fail "$z"; continue; }
 		send -r 1000 -b 100 "$port" 1000
 		ids=$(uid_of "$pid")
 		drained "$port" || true
@@ -371,7 +356,7 @@ test_privileges() {
 test_from() {
 	roomy "--listen --from" "--listen --from (IPv6)" "-i lo --from" || return 0
 	port=$(free_port)
-	start --listen "127.0.0.1:$port" --from 127.0.0.1/32,::1 -w "$tmp/f.pcap" || { not_ok "--from"; return; }
+	start --listen "127.0.0.1:$port" --from 127.0.0.1/32,::1 -w "$tmp/f.pcap" || { fail "--from"; return; }
 	send -s 127.0.0.2 "$port" 500
 	send -s 127.0.0.1 "$port" 300
 	drained "$port" || true
@@ -379,18 +364,18 @@ test_from() {
 	check "--listen --from 127.0.0.1/32,::1: 300 from 127.0.0.1 written, 500 from 127.0.0.2 refused" \
 		test "$(summary written) $(summary refused)" = "300 500 0"
 	port=$(free_port)
-	start --listen "[::1]:$port" --from 2001:db8::/32 -w "$tmp/f6.pcap" || { not_ok "--from IPv6"; return; }
+	start --listen "[::1]:$port" --from 2001:db8::/32 -w "$tmp/f6.pcap" || { fail "--from IPv6"; return; }
 	send -d ::1 "$port" 200
 	drained "$port" || true
 	finish
 	check "--listen [::1] --from 2001:db8::/32: 200 from ::1 refused, nothing written" \
 		test "$(summary written) $(summary refused)" = "0 200 0" -a "$(wc -c <"$tmp/f6.pcap")" = 24
 	if test $root = no; then
-		skip "a capture" "-i lo --from"
+		skip_each "a capture" "-i lo --from"
 		return
 	fi
 	port=$(free_port)
-	start -i lo --jmirror-port="$port" --from 127.0.0.2 -w "$tmp/fi.pcap" || { not_ok "-i --from"; return; }
+	start -i lo --jmirror-port="$port" --from 127.0.0.2 -w "$tmp/fi.pcap" || { fail "-i --from"; return; }
 	send -s 127.0.0.2 "$port" 100
 	send -s 127.0.0.1 "$port" 400
 	sleep $settle
@@ -405,7 +390,7 @@ test_max_outputs() {
 	roomy "--split --max-outputs" || return 0
 	port=$(free_port)
 	mkdir -m 777 "$tmp/m"
-	start --listen "127.0.0.1:$port" --max-outputs 3 --split "$tmp/m/%s.pcap" || { not_ok "--max-outputs"; return; }
+	start --listen "127.0.0.1:$port" --max-outputs 3 --split "$tmp/m/%s.pcap" || { fail "--max-outputs"; return; }
 	send -k 10 "$port" 1000
 	drained "$port" || true
 	finish
@@ -432,7 +417,7 @@ test_sigint_pipe() {
 	kill $writer 2>/dev/null || true
 	echo "$tmp/all.pcap $tmp/s.pcap" >"$tmp/pair"
 	check "SIGINT ends -r - on an open pipe: exit 0, all that came written" \
-		test $rc = 0 -a -n "$(python3 "$here/../../tests/common/pcap-compare.py" "$tmp/pair" 2>/dev/null && echo same)"
+		test $rc = 0 -a -n "$(python3 "$common/pcap-compare.py" "$tmp/pair" 2>/dev/null && echo same)"
 }
 
 setup "$@"
@@ -452,7 +437,6 @@ if test $root = yes; then
 	test_interface_stream "$full at full speed" $full
 	test_interface_stream "$full at full speed, -B 64: drops" $full -- -B 64
 else
-	skip "a capture" "-i lo, $paced paced" "-i lo, $full at full speed" "-i lo, -B 64"
+	skip_each "a capture" "-i lo, $paced paced" "-i lo, $full at full speed" "-i lo, -B 64"
 fi
-echo "decap live: $passed passed, $failed failed, $skipped skipped"
-test $failed = 0
+results "decap live"

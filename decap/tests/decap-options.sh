@@ -26,53 +26,31 @@ set -eu
 
 usage="usage: $0 DECAP SRCDIR TCPDUMP WRAP"
 LIMIT=30	# seconds a FIFO's reader may wait
+common=$(cd "$(dirname "$0")/../../tests/common" && pwd)
+. "$common/check-lib.sh"
 
 # setup: check the arguments, make the corpora; scratch removed on exit
 setup() {
 	test $# = 4 || { echo "$usage" >&2; exit 2; }
 	decap=$1
 	srcdir=$2
-	src=$srcdir/tests/tcpdump
-	common=$srcdir/tests/common
-	here=$srcdir/decap/tests
 	tcpdump=$3
 	wrap=$4
-	for prog in "$decap" "$wrap"; do
-		test -x "$prog" || { echo "$0: $prog: not executable" >&2; exit 2; }
-	done
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 1' HUP INT TERM
+	executables "$decap" "$wrap"
+	src=$srcdir/tests/tcpdump
+	here=$srcdir/decap/tests
+	scratch
+	fail_detail=$tmp/err fail_detail_lines=5
 	python3 "$here/gen-decap-corpus.py" --count 400 --seed 5 "$tmp/c.pcap"
 	python3 "$here/gen-decap-corpus.py" --count 100 --seed 6 --nano "$tmp/n.pcap"
 	python3 "$here/gen-decap-corpus.py" --count 100 --seed 6 --nano --pcapng "$tmp/n.pcapng"
 	python3 "$here/gen-decap-corpus.py" --count 400 --seed 5 --pcapng "$tmp/c.pcapng"
 	python3 "$here/gen-decap-corpus.py" --count 300 --seed 7 --dstopts-unfragmentable "$tmp/x.pcap"
-	failed=0
-	passed=0
 }
 
 # d ARG...: jmirror-decap, its standard error in $tmp/err
 d() {
 	${DECAP_WRAPPER:-} "$decap" "$@" 2>"$tmp/err"
-}
-
-# ok TEXT / bad TEXT: a check passed / failed
-ok() {
-	echo "ok - $*"
-	passed=$((passed + 1))
-}
-bad() {
-	echo "FAIL - $*"
-	sed 's/^/    /' "$tmp/err" 2>/dev/null | head -n 5
-	failed=$((failed + 1))
-}
-
-# check TEXT COMMAND...: ok when COMMAND succeeds
-check() {
-	text=$1
-	shift
-	if "$@"; then ok "$text"; else bad "$text"; fi
 }
 
 # not COMMAND...: COMMAND fails
@@ -139,7 +117,7 @@ test_rotation_names() {
 test_split() {
 	d -r "$tmp/c.pcap" -w "$tmp/all.pcap" --payload=ip || true
 	cp "$tmp/err" "$tmp/all.err"
-	d -r "$tmp/c.pcap" --split "$tmp/split/%m/%s.pcap" || { bad "--split ran"; return; }
+	d -r "$tmp/c.pcap" --split "$tmp/split/%m/%s.pcap" || { fail "--split ran"; return; }
 	nfiles=$(find "$tmp/split" -name '*.pcap' | wc -l)
 	check "--split %m/%s.pcap makes one file per intercept ($nfiles)" \
 		test "$nfiles" = 6
@@ -157,7 +135,7 @@ test_split() {
 # (appending) and loses nothing
 test_lru() {
 	(ulimit -n 20 && d -r "$tmp/c.pcap" --split "$tmp/lru/%m/%s.pcap") ||
-		{ bad "--split with 20 file descriptors ran"; return; }
+		{ fail "--split with 20 file descriptors ran"; return; }
 	diffs=0
 	for f in "$tmp"/split/*/*.pcap; do
 		rel=${f#"$tmp/split/"}
@@ -213,7 +191,7 @@ test_filter() {
 	check "EXPRESSION 'ip6' in a PPP output keeps only IPv6 ($(records "$tmp/fp.pcap"))" \
 		test ! -s "$tmp/notv6" -a "$(records "$tmp/fp.pcap")" -gt 0
 	if d -r "$tmp/c.pcap" -w "$tmp/x.pcap" 'tcp port' || ! grep -q 'filter' "$tmp/err"; then
-		bad "a bad EXPRESSION is an error naming the filter"
+		fail "a bad EXPRESSION is an error naming the filter"
 	else
 		ok "a bad EXPRESSION is an error naming the filter"
 	fi
@@ -261,7 +239,7 @@ test_io() {
 		check "-r editcap's pcapng of a nanosecond pcap: its nanoseconds" \
 			same "$tmp/n-ed-ref.pcap" "$tmp/n-ed.pcap"
 	else
-		echo "skip - editcap not found: no pcapng input (install wireshark-common)"
+		skip "editcap not found: no pcapng input" "install wireshark-common"
 	fi
 	d -r "$tmp/c.pcap" -w "$tmp/c5.pcap" -c 5 --payload=ip
 	check "-c 5 writes 5" test "$(records "$tmp/c5.pcap")" = 5
@@ -291,16 +269,11 @@ EOF
 	d -r "$tmp/n.pcap" -w "$tmp/n.out" --payload=ip
 	check "nanosecond input gives nanosecond output" \
 		test "$(info "$tmp/n.out" | cut -d' ' -f1)" = nano
-	check "the nanosecond time stamps are the input's" python3 - "$tmp/n.pcap" "$tmp/n.out" <<'EOF'
-import struct, sys
+	check "the nanosecond time stamps are the input's" pycommon - "$tmp/n.pcap" "$tmp/n.out" <<'EOF'
+import sys
+import jmirror_pcap as jp
 def stamps(path):
-    d = open(path, "rb").read()
-    off, out = 24, []
-    while off < len(d):
-        s, f, c, l = struct.unpack("<IIII", d[off:off + 16])
-        out.append((s, f))
-        off += 16 + c
-    return out
+    return [r[:2] for r in jp.read_pcap(path).records]
 inp, outp = set(stamps(sys.argv[1])), stamps(sys.argv[2])
 sys.exit(0 if outp and all(t in inp for t in outp) and
          any(f % 1000 for _, f in outp) else 1)
@@ -313,7 +286,7 @@ EOF
 one_pcap() {
 	got=$(info "$1" 2>&1 || true)
 	if test "$got" != "micro $3 $4"; then
-		bad "$2: '$got', not 'micro $3 $4'"
+		fail "$2: '$got', not 'micro $3 $4'"
 		return
 	fi
 	"$tcpdump" -n -r - <"$1" >"$tmp/read" 2>"$tmp/err" || true
@@ -321,7 +294,7 @@ one_pcap() {
 	    grep -q "link-type $5 " "$tmp/err"; then
 		ok "$2: one header, link type $3, $4 records, tcpdump -r - reads them"
 	else
-		bad "$2: tcpdump -r - read $(wc -l <"$tmp/read") records"
+		fail "$2: tcpdump -r - read $(wc -l <"$tmp/read") records"
 	fi
 }
 
@@ -356,15 +329,12 @@ test_headers() {
 
 # bigendian IN OUT: the pcap file IN in big-endian byte order
 bigendian() {
-	python3 - "$1" "$2" <<'EOF'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-out = [struct.pack(">IHHiIII", *struct.unpack("<IHHiIII", d[:24]))]
-off = 24
-while off < len(d):
-    hdr = struct.unpack("<IIII", d[off:off + 16])
-    out.append(struct.pack(">IIII", *hdr) + d[off + 16:off + 16 + hdr[2]])
-    off += 16 + hdr[2]
+	pycommon - "$1" "$2" <<'EOF'
+import sys
+import jmirror_pcap as jp
+cap = jp.read_pcap(sys.argv[1])
+out = [jp.file_header(cap.linktype, cap.nano, cap.snaplen, ">")]
+out += [jp.record(s, f, data, n, ">") for s, f, _, n, data in cap.records]
 open(sys.argv[2], "wb").write(b"".join(out))
 EOF
 }
@@ -420,7 +390,7 @@ through() {
 # 30030", or one that takes only a fragment header after IPv6) lose
 test_capture_filter() {
 	if ! printed=$(d --print-filter) || test -z "$printed"; then
-		bad "--print-filter prints a filter and exits 0"
+		fail "--print-filter prints a filter and exits 0"
 		return
 	fi
 	ok "--print-filter: $printed"
@@ -474,7 +444,7 @@ expect_error() {
 	text=$1
 	shift
 	if d "$@" >/dev/null; then
-		bad "$text: succeeded"
+		fail "$text: succeeded"
 		return
 	else
 		rc=$?
@@ -483,7 +453,7 @@ expect_error() {
 	    grep -q '^jmirror-decap: ' "$tmp/err"; then
 		ok "$text: $(cat "$tmp/err")"
 	else
-		bad "$text: exit $rc"
+		fail "$text: exit $rc"
 	fi
 }
 
@@ -527,19 +497,20 @@ EOF
 	then
 		ok "-w - refuses a terminal"
 	else
-		bad "-w - refuses a terminal"
+		fail "-w - refuses a terminal"
 	fi
 	printf 'x' >"$tmp/file"
 	if d -r "$c" --split "$tmp/file/%m.pcap"; then
-		bad "--split under a file: succeeded"
+		fail "--split under a file: succeeded"
 	elif test $? = 1 && head -n 1 "$tmp/err" | grep -q 'Not a directory'; then
 		ok "--split under a file: $(head -n 1 "$tmp/err")"
 	else
-		bad "--split under a file"
+		fail "--split under a file"
 	fi
-	python3 - "$tmp/lt.pcap" <<'EOF'
-import struct, sys
-open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 147))
+	pycommon - "$tmp/lt.pcap" <<'EOF'
+import sys
+import jmirror_pcap as jp
+jp.write_pcap(sys.argv[1], [], linktype=147, snaplen=65535)
 EOF
 	expect_error "unsupported link type" -r "$tmp/lt.pcap" -w "$tmp/x.pcap"
 }
@@ -569,7 +540,7 @@ status_is() {
 	if test $rc = "$want"; then
 		ok "$text: exit $rc $(head -n 1 "$tmp/err")"
 	else
-		bad "$text: exit $rc, not $want"
+		fail "$text: exit $rc, not $want"
 	fi
 }
 
@@ -607,5 +578,4 @@ test_port_hint
 test_errors
 test_corrupt
 test_exit_statuses
-echo "decap options: $passed passed, $failed failed"
-test $failed = 0
+results "decap options"

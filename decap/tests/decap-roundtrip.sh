@@ -18,6 +18,8 @@
 set -eu
 
 usage="usage: $0 DECAP WRAP TESTS_DIR"
+common=$(cd "$(dirname "$0")/../../tests/common" && pwd)
+. "$common/check-lib.sh"
 # the ways of wrapping: a name, then jmirror-wrap's options
 WAYS="whole:
 frag576:--fragment=576
@@ -29,14 +31,10 @@ setup() {
 	decap=$1
 	wrap=$2
 	testsdir=$3
-	for prog in "$decap" "$wrap"; do
-		test -x "$prog" || { echo "$0: $prog: not executable" >&2; exit 2; }
-	done
+	executables "$decap" "$wrap"
 	test -d "$testsdir" || { echo "$0: $testsdir: not a directory" >&2; exit 2; }
 	here=$(cd "$(dirname "$0")" && pwd)
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 1' HUP INT TERM
+	scratch
 }
 
 # round_trip NAME OPTIONS: wrap with OPTIONS and decapsulate every
@@ -55,9 +53,8 @@ round_trip() {
 			2>/dev/null || continue
 		if ! ${DECAP_WRAPPER:-} "$decap" -r "$base.jm" -w "$base.out" \
 			--payload=ip 2>"$base.err"; then
-			echo "FAIL - $name: $decap on $capture:"
-			cat "$base.err"
-			fail=1
+			fail_detail=$base.err
+			fail "$name: $decap on $capture:"
 			continue
 		fi
 		echo "$base.bare $base.out" >>"$tmp/$name.pairs"
@@ -71,25 +68,20 @@ compare() {
 		's/.*fragments: [0-9]* reassembled into \([0-9]*\) .*/\1/p' |
 		awk '{ n += $1 } END { print n + 0 }')
 	printf '%s (%s datagrams reassembled): ' "$1" "$reassembled"
-	python3 "$here/../../tests/common/pcap-compare.py" "$tmp/$1.pairs" || fail=1
+	counted python3 "$common/pcap-compare.py" "$tmp/$1.pairs"
 	case $1 in
-	frag*)	if test "$reassembled" = 0; then
-			echo "FAIL - $1: no fragments were reassembled"
-			fail=1
-		fi ;;
+	frag*)	test "$reassembled" != 0 ||
+			fail "$1: no fragments were reassembled" ;;
 	esac
 }
 
 setup "$@"
-fail=0
-echo "$WAYS" | while IFS=: read -r name options; do
+while IFS=: read -r name options; do
 	round_trip "$name" "$options"
 	compare "$name"
-	test $fail = 0 || exit 1
-done || fail=1
-if test $fail = 0; then
-	echo "ok - round trip through jmirror-wrap and jmirror-decap"
-else
-	echo "FAIL - round trip through jmirror-wrap and jmirror-decap"
-fi
-exit $fail
+	test $failed = 0 || break
+done <<EOF
+$WAYS
+EOF
+check "round trip through jmirror-wrap and jmirror-decap" test $failed = 0
+results "decap roundtrip"

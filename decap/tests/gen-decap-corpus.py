@@ -29,21 +29,18 @@ frame n (from 0) has the time stamp 1700000000 s + n ms (+ n ns with
 """
 
 import argparse
-import importlib.util
 import os
 import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SPEC = importlib.util.spec_from_file_location(
-    "gen_corpus", os.path.join(HERE, "..", "..", "tests", "references",
-                               "gen-corpus.py"))
-gen_corpus = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(gen_corpus)
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "common"))
+import jmirror_pcap as jp  # noqa: E402
 
-JM_PORT = 30030
-ETHER_V4 = bytes.fromhex("0050560000020005850000010800")
-ETHER_V6 = bytes.fromhex("00505600000200058500000186dd")
+gen_corpus = jp.load_script(os.path.join(HERE, "..", "..", "tests",
+                                         "references", "gen-corpus.py"))
+JM_PORT = jp.JM_PORT
 OUTER4 = (bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2]))
 OUTER6 = (bytes.fromhex("20010db8000000000000000000000001"),
           bytes.fromhex("20010db8000000000000000000000002"))
@@ -70,19 +67,11 @@ class DecapCorpus(gen_corpus.Corpus):
         return self.inner_ipv4() if self.rng.random() < 0.55 \
             else self.inner_ipv6()
 
-    def jmirror_udp(self, payload, pseudo, port):
-        udp = struct.pack("!HHHH", port, port, 8 + len(payload), 0)
-        return gen_corpus.put_csum(udp + payload, 6, pseudo, True)
-
     def outer_ipv4(self, payload, port=None):
         port = port or self.jm_port
         self.ident = (self.ident + 1) & 0xFFFF
-        src, dst = OUTER4
-        pseudo = src + dst + struct.pack("!BBH", 0, 17, 8 + len(payload))
-        seg = self.jmirror_udp(payload, pseudo, port)
-        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg),
-                          self.ident, 0, 255, 17, 0, src, dst)
-        return gen_corpus.put_csum(hdr, 10) + seg
+        return jp.ipv4(*OUTER4, 17, jp.udp(port, port, payload), ttl=255,
+                       ident=self.ident)
 
     def fragments_ipv4(self, dgram, mtu):
         hdr, data = dgram[:20], dgram[20:]
@@ -90,24 +79,20 @@ class DecapCorpus(gen_corpus.Corpus):
         out = []
         for start in range(0, len(data), unit):
             piece = data[start:start + unit]
-            more = 0x2000 if start + unit < len(data) else 0
-            h = hdr[:2] + struct.pack("!H", 20 + len(piece)) + hdr[4:6] + \
-                struct.pack("!H", more | start // 8) + hdr[8:10] + \
-                b"\0\0" + hdr[12:]
-            out.append(gen_corpus.put_csum(h, 10) + piece)
+            more = jp.IP_MF if start + unit < len(data) else 0
+            out.append(jp.ipv4_rewrite(hdr + piece, 20 + len(piece),
+                                       more | start // 8))
         return out
 
     def outer_ipv6(self, payload):
-        src, dst = OUTER6
-        pseudo = src + dst + struct.pack("!IxxxB", 8 + len(payload), 17)
-        seg = self.jmirror_udp(payload, pseudo, self.jm_port)
+        seg = jp.l4_csum(*OUTER6, 17, jp.udp(self.jm_port, self.jm_port,
+                                             payload))
         nh = 17
         if self.rng.random() < 0.3:
             # destination options: PadN to 8 bytes
             seg = struct.pack("!BBBB4x", 17, 0, 1, 4) + seg
             nh = 60
-        return struct.pack("!IHBB", 6 << 28, len(seg), nh, 64) + src + dst \
-            + seg
+        return jp.ipv6(*OUTER6, nh, seg, l4csum=False)
 
     def fragments_ipv6(self, dgram, mtu):
         hdr, nh, data = dgram[:40], dgram[6], dgram[40:]
@@ -133,9 +118,9 @@ class DecapCorpus(gen_corpus.Corpus):
     def frames(self):
         """The frames of one mirrored packet, or of a packet not jmirror."""
         if self.rng.random() < 0.05:
-            return [ETHER_V4 + self.outer_ipv4(self.data(), 53)]
+            return [jp.ether(self.outer_ipv4(self.data(), 53))]
         mid, sid, ppp = self.rng.choice(self.intercepts)
-        payload = struct.pack("!II", mid, sid) + self.mirrored(ppp)
+        payload = jp.jmirror(mid, sid, self.mirrored(ppp))
         if self.rng.random() < 0.1:
             payload += bytes(self.rng.randrange(600, 3000))
             payload = payload[:8] + self.fix_length(payload[8:])
@@ -143,14 +128,14 @@ class DecapCorpus(gen_corpus.Corpus):
         dgram = self.outer_ipv6(payload) if v6 else self.outer_ipv4(payload)
         mtu = self.rng.choice([576, 1280, 1500])
         if len(dgram) <= mtu:
-            return [(ETHER_V6 if v6 else ETHER_V4) + dgram]
+            return [jp.ether(dgram)]
         pieces = self.fragments_ipv6(dgram, mtu) if v6 \
             else self.fragments_ipv4(dgram, mtu)
         self.rng.shuffle(pieces)
         if self.rng.random() < 0.2:
             pieces.insert(self.rng.randrange(len(pieces) + 1),
                           self.rng.choice(pieces))
-        return [(ETHER_V6 if v6 else ETHER_V4) + p for p in pieces]
+        return [jp.ether(p) for p in pieces]
 
     def fix_length(self, inner):
         """A mirrored packet with padding added: its own length fields
@@ -159,50 +144,10 @@ class DecapCorpus(gen_corpus.Corpus):
         off = 4 if inner[0] == 0xFF else 0
         ip = inner[off:]
         if ip[0] >> 4 == 4:
-            ip = ip[:2] + struct.pack("!H", len(ip)) + ip[4:10] + b"\0\0" \
-                + ip[12:]
-            ip = gen_corpus.put_csum(ip[:20], 10) + ip[20:]
+            ip = jp.ipv4_rewrite(ip, total=len(ip))
         elif ip[0] >> 4 == 6:
             ip = ip[:4] + struct.pack("!H", len(ip) - 40) + ip[6:]
         return inner[:off] + ip
-
-
-def pcapng_block(btype, body, order):
-    """A pcapng block in byte order order ("<" or ">"), its body padded
-    to 4 bytes."""
-    body += bytes(-len(body) % 4)
-    total = len(body) + 12
-    return struct.pack(order + "II", btype, total) + body + \
-        struct.pack(order + "I", total)
-
-
-def write_pcapng(path, frames, nano=False, tsresol=None, big=False):
-    """Frames stamped as in write_pcap(), as a pcapng file: a section
-    header, one Ethernet interface with if_tsresol tsresol (by default
-    9 with nano, else no option: microseconds), an enhanced packet block
-    per frame, each time stamp in the interface's units, rounded down."""
-    order = ">" if big else "<"
-    if tsresol is None and nano:
-        tsresol = 9
-    opts = b""
-    if tsresol is not None:
-        opts = struct.pack(order + "HHB3xHH", 9, 1, tsresol, 0, 0)
-    units = 10 ** (tsresol if tsresol is not None else 6)
-    if tsresol is not None and tsresol & 0x80:
-        units = 2 ** (tsresol & 0x7F)
-    out = [pcapng_block(0x0A0D0D0A, struct.pack(order + "IHHq", 0x1A2B3C4D,
-                                                1, 0, -1), order),
-           pcapng_block(1, struct.pack(order + "HHI", 1, 0,
-                                       gen_corpus.SNAPLEN) + opts, order)]
-    for n, frame in enumerate(frames):
-        sec, frac = gen_corpus.stamp(n, nano)
-        ns = sec * 10 ** 9 + (frac if nano else frac * 1000)
-        ts = ns * units // 10 ** 9
-        out.append(pcapng_block(6, struct.pack(
-            order + "IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame),
-            len(frame)) + frame, order))
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
 
 
 def main():
@@ -237,10 +182,11 @@ def main():
         frames.extend(corpus.frames())
     try:
         if args.pcapng:
-            write_pcapng(args.out, frames, args.nano, args.tsresol,
-                         args.big_endian)
+            jp.write_pcapng(args.out, frames, args.nano, args.tsresol,
+                            args.big_endian)
         else:
-            gen_corpus.write_pcap(args.out, frames, args.nano)
+            jp.write_pcap(args.out, jp.stamped(frames, args.nano),
+                          nano=args.nano)
     except OSError as e:
         sys.exit("gen-decap-corpus.py: %s: %s" % (args.out, e.strerror))
     return 0

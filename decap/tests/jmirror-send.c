@@ -48,6 +48,7 @@
 #include <pcap/pcap.h>
 
 #include "jmirror-be.h"
+#include "jmirror-ip.h"
 
 #define JMIRROR_HDR	8
 #define INNER_LEN	36	/* IPv4 20, UDP 8, the sequence number 8 */
@@ -75,9 +76,6 @@ fail(const char *fmt, const char *arg)
 static void
 inner_packet(uint64_t seq, uint8_t *p)
 {
-	uint32_t sum = 0;
-	unsigned i;
-
 	memset(p, 0, INNER_LEN);
 	p[0] = 0x45;
 	jp_put_be16(p + 2, INNER_LEN);
@@ -86,11 +84,7 @@ inner_packet(uint64_t seq, uint8_t *p)
 	p[9] = 17;
 	jp_put_be32(p + 12, 0xc6336407);	/* 198.51.100.7 */
 	jp_put_be32(p + 16, 0xcb007109);	/* 203.0.113.9 */
-	for (i = 0; i < 20; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	jp_put_be16(p + 10, ~sum & 0xffff);
+	jp_put_ipv4_checksum(p, JP_IPV4_HDR_LEN);
 	jp_put_be16(p + 20, 40000);
 	jp_put_be16(p + 22, 9);
 	jp_put_be16(p + 24, 16);

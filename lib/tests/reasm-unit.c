@@ -24,8 +24,7 @@
  * Usage: reasm-unit [WORD]   runs only the tests whose name holds WORD
  * (e.g. `reasm-unit flood` for the memory figures).
  *
- * Built with REASM_COUNT_STEPS (as make check-reasm builds it), the
- * reassembler counts the steps it takes placing fragments, and the
+ * The reassembler counts the steps it takes placing fragments, and the
  * placement tests bound them: a time that hostile input cannot stretch,
  * checked without timing anything.
  */
@@ -103,6 +102,18 @@ xmalloc(size_t n)
 	return p;
 }
 
+/* What decap does with an outer packet: walk its header, then give both
+ * to the reassembler. */
+static enum reasm_result
+walk_and_add(struct reasm *r, const uint8_t *b, size_t len, uint64_t ts,
+    const uint8_t **out, size_t *outlen)
+{
+	struct jp_ip walk;
+
+	(void)jp_ip_walk(b, (unsigned)len, &walk);
+	return reasm_add(r, b, len, &walk, ts, out, outlen);
+}
+
 static struct reasm *
 new_reasm(size_t max_bytes, uint64_t timeout_ns)
 {
@@ -128,27 +139,6 @@ next_random(uint64_t *state)
 	x ^= x << 17;
 	*state = x;
 	return x;
-}
-
-/* The IPv4 header checksum, computed independently of the reassembler. */
-static unsigned
-ipv4_sum(const uint8_t *ip, size_t hlen)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < hlen; i += 2)
-		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
-static void
-set_ipv4_checksum(uint8_t *ip, size_t hlen)
-{
-	ip[10] = ip[11] = 0;
-	jp_put_be16(ip + 10, ~ipv4_sum(ip, hlen) & 0xffff);
 }
 
 static void
@@ -184,7 +174,7 @@ build_ipv4(uint8_t *b, size_t payload, enum variant v, uint32_t id,
 		jp_put_be32(b + 23, 0x0a000001);
 	}
 	fill_random(b + hlen, payload, id ^ src);
-	set_ipv4_checksum(b, hlen);
+	jp_put_ipv4_checksum(b, (unsigned)hlen);
 	return hlen + payload;
 }
 
@@ -251,7 +241,7 @@ fragment_ipv4(const uint8_t *dg, size_t len, size_t chunk, struct pkt *out)
 			b[8] = 7;
 		jp_put_be16(b + 2, h + c);
 		jp_put_be16(b + 6, off / 8 | (off + c < plen ? IPV4_MF : 0));
-		set_ipv4_checksum(b, h);
+		jp_put_ipv4_checksum(b, (unsigned)h);
 		memcpy(b + h, dg + hlen + off, c);
 		out[n].b = b;
 		out[n++].len = h + c;
@@ -332,7 +322,7 @@ struct outcome {
 	size_t complete_at;	/* index of the last REASM_COMPLETE */
 	int matched;		/* that output equals the original */
 	int over_budget;	/* bytes held ever exceeded max */
-	unsigned long steps;	/* placing the fragments (REASM_COUNT_STEPS) */
+	unsigned long steps;	/* placing the fragments */
 	unsigned long max_steps;/* placing one of them */
 };
 
@@ -342,11 +332,9 @@ feed_one(struct reasm *r, const struct dg *d, const struct pkt *p,
 {
 	const uint8_t *out = NULL;
 	size_t outlen = 0;
-#ifdef REASM_COUNT_STEPS
 	unsigned long before = reasm_steps(r), step;
-#endif
 
-	switch (reasm_add(r, p->b, p->len, ts, &out, &outlen)) {
+	switch (walk_and_add(r, p->b, p->len, ts, &out, &outlen)) {
 	case REASM_COMPLETE:
 		o->complete++;
 		o->complete_at = idx;
@@ -365,12 +353,10 @@ feed_one(struct reasm *r, const struct dg *d, const struct pkt *p,
 	}
 	if (reasm_bytes_held(r) > max)
 		o->over_budget = 1;
-#ifdef REASM_COUNT_STEPS
 	step = reasm_steps(r) - before;
 	o->steps += step;
 	if (step > o->max_steps)
 		o->max_steps = step;
-#endif
 }
 
 /* Feed d's fragments in the order of idx (count entries), one a second. */
@@ -563,7 +549,7 @@ overlap_drops(struct dg *d, const struct pkt *bad, struct reasm *r)
 	enum reasm_result res;
 
 	o = feed(r, d, idx, 1, 0);
-	res = reasm_add(r, bad->b, bad->len, 0, &out, &outlen);
+	res = walk_and_add(r, bad->b, bad->len, 0, &out, &outlen);
 	o2 = feed(r, d, idx + 1, d->n - 1, 0);
 	free(idx);
 	return o.held == 1 && res == REASM_DROPPED && o2.complete == 0 &&
@@ -665,14 +651,14 @@ test_timeout(int version)
 	int ok = 1;
 
 	for (i = 0; i + 1 < d.n; i++)
-		ok &= reasm_add(r, d.frags[i].b, d.frags[i].len, 100 * SEC,
+		ok &= walk_and_add(r, d.frags[i].b, d.frags[i].len, 100 * SEC,
 		    &out, &outlen) == REASM_HELD;
-	res = reasm_add(r, d.frags[i].b, d.frags[i].len, 110 * SEC + 1, &out,
-	    &outlen);
+	res = walk_and_add(r, d.frags[i].b, d.frags[i].len, 110 * SEC + 1,
+	    &out, &outlen);
 	ok &= res == REASM_HELD && reasm_stats(r)->timed_out == 1;
 	for (i = 0; i + 1 < d.n; i++) {
-		res = reasm_add(r, d.frags[i].b, d.frags[i].len, 120 * SEC + 1,
-		    &out, &outlen);
+		res = walk_and_add(r, d.frags[i].b, d.frags[i].len,
+		    120 * SEC + 1, &out, &outlen);
 		ok &= res == (i + 2 == d.n ? REASM_COMPLETE : REASM_HELD);
 	}
 	ok &= outlen == d.len && memcmp(out, d.b, d.len) == 0;
@@ -730,7 +716,7 @@ set_fragment_field(int version, struct pkt *p, size_t off, int more)
 {
 	if (version == 4) {
 		jp_put_be16(p->b + 6, off / 8 | (more ? IPV4_MF : 0));
-		set_ipv4_checksum(p->b, (size_t)(p->b[0] & 0x0f) * 4);
+		jp_put_ipv4_checksum(p->b, (p->b[0] & 0x0fu) * 4);
 	} else {
 		jp_put_be16(p->b + 40 + 2, off | (more ? IPV6_M : 0));
 	}
@@ -744,7 +730,7 @@ shorten(int version, struct pkt *p, size_t cut)
 	jp_put_be16(p->b + (version == 4 ? 2 : 4),
 	    version == 4 ? p->len : p->len - 40);
 	if (version == 4)
-		set_ipv4_checksum(p->b, (size_t)(p->b[0] & 0x0f) * 4);
+		jp_put_ipv4_checksum(p->b, (p->b[0] & 0x0fu) * 4);
 }
 
 static enum reasm_result
@@ -753,7 +739,7 @@ add_pkt(struct reasm *r, const struct pkt *p)
 	const uint8_t *out;
 	size_t outlen;
 
-	return reasm_add(r, p->b, p->len, 0, &out, &outlen);
+	return walk_and_add(r, p->b, p->len, 0, &out, &outlen);
 }
 
 /* 200 of a datagram's 375 fragments of 8 bytes, shuffled, then one of 16
@@ -971,10 +957,81 @@ test_atomic(int version)
 		return;
 	d = make_dg(version, 1000, HOPOPTS, 95, 1480);
 	r = new_reasm(0, 0);
-	res = reasm_add(r, d.frags[0].b, d.frags[0].len, 0, &out, &outlen);
+	res = walk_and_add(r, d.frags[0].b, d.frags[0].len, 0, &out, &outlen);
 	report(res == REASM_COMPLETE && outlen == d.len &&
 	    memcmp(out, d.b, d.len) == 0,
 	    "IPv6 atomic fragment comes out whole at once");
+	reasm_free(r);
+	free_dg(&d);
+}
+
+/* The IPv4 header checksum everything uses, on a header whose checksum
+ * is known (0xb861). */
+static void
+test_checksum(int version)
+{
+	uint8_t h[20] = { 0x45, 0, 0, 0x73, 0, 0, 0x40, 0, 0x40, 0x11, 0, 0,
+	    192, 168, 0, 1, 192, 168, 0, 199 };
+
+	if (version == 6)
+		return;
+	jp_put_ipv4_checksum(h, sizeof(h));
+	report(jp_get_be16(h + 10) == 0xb861 && jp_ipv4_sum(h, sizeof(h)) ==
+	    0xffff, "IPv4 header checksum of a known header: 0xb861");
+}
+
+/* d's fragment p with an 8-byte extension header of type nh before its
+ * fragment header (a PLAIN one, right after the fixed header). */
+static struct pkt
+behind(const struct pkt *p, uint8_t nh)
+{
+	struct pkt q;
+
+	q.len = p->len + 8;
+	q.b = xmalloc(q.len);
+	memcpy(q.b, p->b, 40);
+	memset(q.b + 40, 0, 8);
+	memcpy(q.b + 48, p->b + 40, p->len - 40);
+	q.b[6] = nh;
+	q.b[40] = NH_FRAGMENT;
+	jp_put_be16(q.b + 4, q.len - 40);
+	return q;
+}
+
+/* Fragments behind each extension header of IANA's list reassemble, with
+ * that header in the result; behind ESP the walk ends: no fragment. */
+static void
+test_extensions(int version)
+{
+	static const uint8_t types[] = { 60, 135, 139, 140, 253, 254 };
+	struct dg d;
+	struct reasm *r;
+	struct pkt q;
+	const uint8_t *out = NULL;
+	size_t outlen = 0, i, t;
+	int ok = 1, res = REASM_HELD;
+
+	if (version == 4)
+		return;
+	d = make_dg(6, 3000, PLAIN, 98, 1480);
+	r = new_reasm(0, 0);
+	for (t = 0; t < sizeof(types); t++) {
+		for (i = 0; i < d.n; i++) {
+			q = behind(&d.frags[i], types[t]);
+			res = walk_and_add(r, q.b, q.len, 0, &out, &outlen);
+			free(q.b);
+		}
+		ok &= res == REASM_COMPLETE && outlen == d.len + 8 &&
+		    out[6] == types[t] && out[40] == NH_UDP &&
+		    memcmp(out + 48, d.b + 40, d.len - 40) == 0;
+	}
+	q = behind(&d.frags[0], 50);
+	ok &= walk_and_add(r, q.b, q.len, 0, &out, &outlen) ==
+	    REASM_NOT_FRAGMENT;
+	free(q.b);
+	report(ok && reasm_stats(r)->reassembled == sizeof(types),
+	    "IPv6 fragments behind destination options, mobility, HIP, "
+	    "shim6, 253, 254 reassemble; behind ESP they are no fragments");
 	reasm_free(r);
 	free_dg(&d);
 }
@@ -1037,7 +1094,6 @@ test_flood(int version)
 
 /* ---- the cost of placing a fragment, in steps ---- */
 
-#ifdef REASM_COUNT_STEPS
 static unsigned
 ceil_log2(size_t n)
 {
@@ -1112,20 +1168,14 @@ steps_interleaved(int version)
 	free_dg(&b);
 	free_dg(&a);
 }
-#endif
 
 static void
 test_placement(int version)
 {
-#ifdef REASM_COUNT_STEPS
 	steps_order(version, REVERSED);
 	steps_order(version, LAST_FIRST);
 	steps_order(version, SHUFFLED);
 	steps_interleaved(version);
-#else
-	report(0, "%s placement steps: reasm-unit was built without "
-	    "REASM_COUNT_STEPS", family(version));
-#endif
 }
 
 struct test {
@@ -1151,6 +1201,8 @@ static const struct test tests[] = {
 	{ "bad-header", test_bad_header },
 	{ "headers", test_headers },
 	{ "atomic", test_atomic },
+	{ "checksum", test_checksum },
+	{ "extensions", test_extensions },
 	{ "flood", test_flood },
 	{ "placement", test_placement },
 };

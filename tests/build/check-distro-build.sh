@@ -17,18 +17,9 @@ case $1 in /*) tcpdump=$1 ;; *) tcpdump=$(pwd)/$1 ;; esac
 user=$2
 log=${3:-}
 port=30030
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# ok, fail: report one check
-ok() {
-	echo "ok - $*"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL - $*"
-}
+common=$(cd "$(dirname "$0")/../common" && pwd)
+. "$common/check-lib.sh"
+scratch
 
 # check_openssl: --version names the libcrypto it links
 check_openssl() {
@@ -54,26 +45,19 @@ check_esp_tests() {
 # check_hardening: TCPDUMP and the jmirror-decap built beside it have
 # every protection of Debian's /usr/bin/tcpdump
 check_hardening() {
-	sh "$(dirname "$0")/check-hardening.sh" "$tcpdump" "$(dirname "$tcpdump")/jmirror-decap" ||
-		failed=$((failed + 1))
+	counted sh "$(dirname "$0")/check-hardening.sh" "$tcpdump" \
+		"$(dirname "$tcpdump")/jmirror-decap"
 }
 
 # send_jmirror: jmirror datagrams (mirror id 768, session id 144, an
 # ICMP echo request inside) to 127.0.0.1, until tcpdump has exited
 send_jmirror() {
-	python3 - "$port" "$1" <<'EOF'
-import os, socket, struct, sys, time
+	pycommon - "$port" "$1" <<'EOF'
+import os, socket, sys, time
+import jmirror_pcap as jp
 port, pid = int(sys.argv[1]), int(sys.argv[2])
-def checksum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff)
-    return ~(s + (s >> 16)) & 0xffff
-icmp = struct.pack("!BBHHH", 8, 0, 0, 7, 9) + bytes(8)
-icmp = icmp[:2] + struct.pack("!H", checksum(icmp)) + icmp[4:]
-ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
-                 bytes([198, 51, 100, 7]), bytes([203, 0, 113, 9]))
-ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
-msg = struct.pack("!II", 768, 144) + ip + icmp
+msg = jp.jmirror(768, 144, jp.ipv4("198.51.100.7", "203.0.113.9", 1,
+                                   jp.icmp_echo(7, 9, bytes(8)), ident=1))
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for _ in range(100):
     try:
@@ -125,5 +109,4 @@ check_hardening
 test -z "$log" || check_esp_tests
 capture "live capture" "$user"
 capture "live capture, -Z root" root -Z root
-echo "check-distro-build: $failed failed"
-test $failed = 0
+results check-distro-build

@@ -20,18 +20,10 @@ keep=no
 case ${1:-} in --keep) keep=yes; shift ;; esac
 rev=${1:-HEAD}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
-failed=0
 work=
 root=
-
-# ok, fail: report one check
-ok() {
-	echo "ok - $*"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL - $*"
-}
+common=$srcdir/tests/common
+. "$common/check-lib.sh"
 
 # timed NAME COMMAND...: run COMMAND, then say how long it took
 timed() {
@@ -212,8 +204,8 @@ check_summary() {
 # check_hardening: the two programs against Debian's tcpdump
 check_hardening() {
 	tree=$root/root/tcpdump-jmirror
-	sh "$srcdir/tests/build/check-hardening.sh" "$tree/build/tcpdump" "$tree/build/jmirror-decap" ||
-		failed=$((failed + 1))
+	counted sh "$srcdir/tests/build/check-hardening.sh" "$tree/build/tcpdump" \
+		"$tree/build/jmirror-decap"
 }
 
 test "$(id -u)" = 0 || { echo "$0: run as root (debootstrap, chroot, mount)" >&2; exit 2; }
@@ -234,5 +226,4 @@ readme_commands
 test -s "$work/quickstart.log" && check_example
 test -s "$work/check.log" && check_summary
 check_hardening
-echo "fresh-machine: $failed failed"
-test $failed = 0
+results fresh-machine

@@ -7,9 +7,9 @@
 set -eu
 
 test $# -ge 1 || { echo "usage: $0 BINARY..." >&2; exit 2; }
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+common=$(cd "$(dirname "$0")/../common" && pwd)
+. "$common/check-lib.sh"
+scratch
 
 # protections FILE: the protections hardening-check finds in FILE
 protections() {
@@ -19,13 +19,13 @@ protections() {
 # debian_protections: those of Debian's tcpdump, into $tmp/debian.prot
 debian_protections() {
 	(cd "$tmp" && apt-get download tcpdump >/dev/null 2>&1) || {
-		echo "FAIL - apt-get download tcpdump (Debian's package, to compare)"
+		fail "apt-get download tcpdump (Debian's package, to compare)"
 		exit 1
 	}
 	dpkg-deb -x "$tmp"/tcpdump_*.deb "$tmp/debian"
 	protections "$tmp/debian/usr/bin/tcpdump" >"$tmp/debian.prot"
 	if test ! -s "$tmp/debian.prot"; then
-		echo "FAIL - hardening-check finds no protection in Debian's tcpdump"
+		fail "hardening-check finds no protection in Debian's tcpdump"
 		exit 1
 	fi
 }
@@ -35,10 +35,9 @@ compare() {
 	protections "$1" >"$tmp/ours.prot"
 	missing=$(comm -23 "$tmp/debian.prot" "$tmp/ours.prot" | paste -s -d, -)
 	if test -n "$missing"; then
-		failed=$((failed + 1))
-		echo "FAIL - hardening-check $1: missing $missing (Debian's tcpdump has them)"
+		fail "hardening-check $1: missing $missing (Debian's tcpdump has them)"
 	else
-		echo "ok - hardening-check $1: all of Debian's tcpdump's protections ($(paste -s -d, "$tmp/debian.prot"))"
+		ok "hardening-check $1: all of Debian's tcpdump's protections ($(paste -s -d, "$tmp/debian.prot"))"
 	fi
 }
 
@@ -46,4 +45,4 @@ debian_protections
 for binary in "$@"; do
 	compare "$binary"
 done
-test $failed = 0
+results check-hardening

@@ -10,7 +10,8 @@ set -eu
 test $# -ge 2 || { echo "usage: $0 TCPDUMP TOOL..." >&2; exit 2; }
 tcpdump=$1
 shift
-failed=0
+common=$(cd "$(dirname "$0")/../common" && pwd)
+. "$common/check-lib.sh"
 
 # protections FILE: one line per protection found in FILE
 protections() {
@@ -28,10 +29,9 @@ for tool in "$@"; do
 	have=$(protections "$tool")
 	missing=$(echo "$want" | grep -v -x -F "$have" | paste -s -d, - || true)
 	if test -n "$missing"; then
-		failed=$((failed + 1))
-		echo "FAIL - $tool lacks $missing, which $tcpdump has: built without tcpdump's flags"
+		fail "$tool lacks $missing, which $tcpdump has: built without tcpdump's flags"
 	else
-		echo "ok - $tool has $tcpdump's protections ($(echo "$want" | paste -s -d, -))"
+		ok "$tool has $tcpdump's protections ($(echo "$want" | paste -s -d, -))"
 	fi
 done
-test $failed = 0
+results check-tool-flags

@@ -13,39 +13,19 @@ differences; exits 1 on any difference (a missing, extra or changed
 record, or an unreadable file), 0 otherwise.
 """
 
-import struct
 import sys
 
-MAGICS = {0xA1B2C3D4: "micro", 0xA1B23C4D: "nano"}
+sys.dont_write_bytecode = True
+import jmirror_pcap as jp  # noqa: E402  (beside this script)
+
 SHOW = 10
 
 
 def read_pcap(path):
     """(precision, link type, [records]); a record is (sec, frac, caplen,
     len, data). Raises ValueError on anything that is not a whole pcap."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        raise ValueError(f"{path}: shorter than a pcap file header")
-    for order in "<>":
-        magic = struct.unpack(order + "I", data[:4])[0]
-        if magic in MAGICS:
-            break
-    else:
-        raise ValueError(f"{path}: not a pcap file")
-    linktype = struct.unpack(order + "I", data[20:24])[0] & 0x0FFFFFFF
-    records, off = [], 24
-    while off < len(data):
-        if off + 16 > len(data):
-            raise ValueError(f"{path}: cut short in a record header at {off}")
-        sec, frac, caplen, length = struct.unpack(order + "IIII",
-                                                  data[off:off + 16])
-        off += 16
-        if off + caplen > len(data):
-            raise ValueError(f"{path}: cut short in a record at {off}")
-        records.append((sec, frac, caplen, length, data[off:off + caplen]))
-        off += caplen
-    return MAGICS[magic], linktype, records
+    cap = jp.read_pcap(path)
+    return "nano" if cap.nano else "micro", cap.linktype, cap.records
 
 
 def describe(record):

@@ -22,6 +22,8 @@
 
 usage="usage: $0 TCPDUMP DECAP WRAP TCPDUMP_TESTS_DIR [--system-libpcap]"
 LIMIT=20	# seconds the live capture may take
+common=$(cd "$(dirname "$0")/../common" && pwd)
+. "$common/check-lib.sh"
 
 # setup: check the arguments; scratch directory removed on exit
 setup() {
@@ -34,20 +36,11 @@ setup() {
 	wrap=$3
 	testsdir=$4
 	system_libpcap=${5:+yes}
-	for prog in "$tcpdump" "$decap" "$wrap"; do
-		test -x "$prog" || { echo "$0: $prog: not executable" >&2; exit 2; }
-	done
+	executables "$tcpdump" "$decap" "$wrap"
 	here=$(cd "$(dirname "$0")" && pwd)
-	. "$here/../common/loopback.sh"
 	gen="python3 $here/gen-filter-corpus.py"
-	tmp=$(mktemp -d) || exit 2
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 1' HUP INT TERM
-	failed=0
+	scratch
 }
-
-ok() { echo "ok - $*"; }
-fail() { echo "FAIL - $*"; failed=1; }
 
 # capture LINKTYPE: an empty capture of that link type, for tcpdump -d
 capture() {
@@ -111,8 +104,8 @@ rejections() {
 }
 
 oracle() {
-	python3 "$here/check-filter-oracle.py" "$tcpdump" "$wrap" "$testsdir" \
-		"$here/filter-oracle.exprs" || failed=1
+	counted python3 "$here/check-filter-oracle.py" "$tcpdump" "$wrap" \
+		"$testsdir" "$here/filter-oracle.exprs"
 }
 
 # stop PID: end the bounded capture PID (SIGTERM: it writes what it has)
@@ -142,7 +135,7 @@ live_tcpdump() {
 	$gen send "$port"
 	sleep 1
 	stop "$pid"
-	$gen check-live "$tmp/live.pcap" || failed=1
+	counted $gen check-live "$tmp/live.pcap"
 }
 
 # live_decap: jmirror-decap -i lo on the same stream: its kernel filter
@@ -157,7 +150,7 @@ live_decap() {
 	$gen send "$port"
 	sleep 1
 	stop "$pid"
-	$gen check-live-decap "$tmp/decap.pcap" || failed=1
+	counted $gen check-live-decap "$tmp/decap.pcap"
 	read=$(sed -n 's/.*: \([0-9]*\) packets read.*/\1/p' "$tmp/decap.err")
 	written=$(sed -n 's/.*: \([0-9]*\) written.*/\1/p' "$tmp/decap.err")
 	if test -n "$read" && test "$read" = "$written"; then
@@ -169,7 +162,7 @@ live_decap() {
 
 live() {
 	if test "$(id -u)" != 0; then
-		echo "skip - live captures on lo by tcpdump and jmirror-decap (run as root)"
+		skip "live captures on lo by tcpdump and jmirror-decap" "run as root"
 		return
 	fi
 	live_tcpdump
@@ -193,4 +186,4 @@ golden
 rejections
 oracle
 live
-exit $failed
+results check-filter

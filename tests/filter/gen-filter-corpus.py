@@ -29,34 +29,20 @@ output, byte for byte.
 """
 
 import dataclasses
-import importlib.util
 import os
 import socket
 import struct
 import sys
 import time
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+import jmirror_pcap as jp  # noqa: E402
 
-def load(path):
-    """A script of tests/, as a module (no cache beside it)."""
-    sys.dont_write_bytecode = True
-    tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    name = os.path.basename(path)
-    spec = importlib.util.spec_from_file_location(
-        name.replace("-", "_"), os.path.join(tests, path + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-# the packet builders of the committed captures, and a pcap reader
-gc = load("tcpdump/gen-captures")
-read_pcap = load("references/check-port-collisions").read_pcap
-
-LINKTYPE = {"EN10MB": 1, "NULL": 0, "PPP": 9, "RAW": 101, "LOOP": 108,
-            "LINUX_SLL": 113, "LINUX_SLL2": 276}
+LINKTYPE = jp.LINKTYPE
 ID_MASK = 0x3FFFFFFF
-PPP_IP, PPP_IPV6 = 0x21, 0x57
+PPP_IP, PPP_IPV6 = jp.PPP_IP, jp.PPP_IPV6
 # PPP forms: (address and control fields there, protocol field compressed)
 PPP_FORMS = {"ff03-2": (False, False), "ff03-1": (False, True),
              "2": (True, False), "1": (True, True)}
@@ -65,28 +51,24 @@ PPP_FORMS = {"ff03-2": (False, False), "ff03-1": (False, True),
 def ppp(ip, form):
     """ip in a PPP frame of the given form (a PPP_FORMS key)."""
     acfc, pfc = PPP_FORMS[form]
-    return gc.ppp(PPP_IP if ip[0] >> 4 == 4 else PPP_IPV6, ip, acfc, pfc)
+    return jp.ppp(PPP_IP if ip[0] >> 4 == 4 else PPP_IPV6, ip, acfc, pfc)
 
 
 def outer(version, payload, options=0, ident=0, frag=0):
     """payload in an outer IPv4 (with `options` words of NOP options, the
     fragment field `frag`) or IPv6 header, as a router sends it."""
     if version == "6":
-        return gc.ipv6("2001:db8::1", "2001:db8::2", 17, payload, hlim=255)
-    ip = gc.ipv4("192.0.2.1", "192.0.2.2", 17, payload, ttl=255,
-                 ident=ident, opts=b"\x01" * (4 * options), l4csum=False)
-    if frag:
-        hdr = ip[:6] + struct.pack("!H", frag) + ip[8:10] + b"\0\0" + ip[12:20]
-        ip = hdr[:10] + struct.pack("!H", gc.csum(hdr)) + hdr[12:] + ip[20:]
-    return ip
+        return jp.ipv6("2001:db8::1", "2001:db8::2", 17, payload, hlim=255)
+    return jp.ipv4("192.0.2.1", "192.0.2.2", 17, payload, ttl=255,
+                   ident=ident, frag=frag, opts=b"\x01" * (4 * options),
+                   l4csum=False)
 
 
 def link(kind, ip, vlans=()):
     """ip with a link-layer header of kind (a LINKTYPE key)."""
     etype = 0x0800 if ip[0] >> 4 == 4 else 0x86DD
     if kind == "EN10MB":
-        tags = b"".join(struct.pack("!HH", 0x8100, tag) for tag in vlans)
-        return gc.ether(b"", 0)[:12] + tags + struct.pack("!H", etype) + ip
+        return jp.ether(ip, etype, vlans)
     if kind == "LINUX_SLL":
         return struct.pack("!HHH8sH", 0, 1, 6, bytes(range(1, 9)), etype) + ip
     if kind == "LINUX_SLL2":
@@ -137,7 +119,7 @@ class Variant:
         mirror_id = self.mirror_id
         if self.foreign(n):
             mirror_id = (mirror_id + 1 + (n % 3) * 0x10000000) & ID_MASK
-        payload = gc.udp(self.port, self.port, gc.jmirror(
+        payload = jp.udp(self.port, self.port, jp.jmirror(
             mirror_id, self.session_id, body, self.mhv))
         packet = outer(self.outer, payload, self.options, n & 0xFFFF)
         return link(self.linktype, packet, self.vlans)
@@ -169,23 +151,20 @@ VARIANTS = [
 
 
 def read_packets(path):
-    """The packets (caplen, length, bytes) of a classic pcap file."""
-    with open(path, "rb") as f:
-        got = read_pcap(f.read())
-    if got is None:
-        raise SystemExit("%s: not a pcap file" % path)
-    return got
+    """(linktype, [(caplen, length, bytes)]) of a classic pcap file."""
+    try:
+        cap = jp.read_pcap(path, strict=False)
+    except ValueError as e:
+        raise SystemExit(str(e))
+    return cap.linktype, [(c, n, d) for _, _, c, n, d in cap.records]
 
 
 def write_pcap(path, linktype, records):
     """A pcap of records (length, bytes) of a LINKTYPE; record n gets the
     time stamp n seconds."""
-    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144,
-                       LINKTYPE[linktype])]
-    for n, (length, data) in enumerate(records):
-        out.append(struct.pack("<IIII", n, 0, len(data), length) + data)
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
+    jp.write_pcap(path, [(n, 0, data, length)
+                         for n, (length, data) in enumerate(records)],
+                  LINKTYPE[linktype])
 
 
 def cmd_merge(out, bares):
@@ -219,24 +198,24 @@ def cmd_variants():
 # Inner packets of the small and live captures: ICMP echo, TCP SYN and
 # UDP over IPv4 (10.1.2.3 > 10.9.8.7), ICMPv6 echo over IPv6.
 def inner_ipv4(proto, seg):
-    return gc.ipv4("10.1.2.3", "10.9.8.7", proto, seg)
+    return jp.ipv4("10.1.2.3", "10.9.8.7", proto, seg)
 
 
 def icmp_echo(seq=1):
-    return inner_ipv4(1, gc.icmp_echo(1, seq, b"ping"))
+    return inner_ipv4(1, jp.icmp_echo(1, seq, b"ping"))
 
 
 def tcp_syn(dport):
-    return inner_ipv4(6, gc.tcp(40000, dport, 1))
+    return inner_ipv4(6, jp.tcp(40000, dport, 1, opts=jp.mss(1460)))
 
 
 def udp_dns():
-    return inner_ipv4(17, gc.udp(40001, 53, b"\x00\x01"))
+    return inner_ipv4(17, jp.udp(40001, 53, b"\x00\x01"))
 
 
 def icmp6_echo():
-    return gc.ipv6("2001:db8:1::3", "2001:db8:9::7", 58,
-                   gc.icmp_echo(1, 1, b"ping", v6=True))
+    return jp.ipv6("2001:db8:1::3", "2001:db8:9::7", 58,
+                   jp.icmp_echo(1, 1, b"ping", v6=True))
 
 
 LCP = b"\xff\x03\xc0\x21\x01\x01\x00\x04"
@@ -266,10 +245,10 @@ SMALL_FRAMES = [
                     inner="ff03-2").frame(0, icmp_echo()),
     lambda: Variant("", "EN10MB", "", inner="1").frame(0, tcp_syn(443)),
     lambda: Variant("", "EN10MB", "", inner="2").frame(0, icmp6_echo()),
-    lambda: link("EN10MB", outer("4", gc.udp(30030, 30030,
-                                             gc.jmirror(768, 144, LCP)))),
+    lambda: link("EN10MB", outer("4", jp.udp(30030, 30030,
+                                             jp.jmirror(768, 144, LCP)))),
     lambda: link("EN10MB", outer("4", b"\0" * 24, frag=3)),
-    lambda: link("EN10MB", outer("4", gc.udp(30030, 30030, b"\0" * 4))),
+    lambda: link("EN10MB", outer("4", jp.udp(30030, 30030, b"\0" * 4))),
 ]
 
 
@@ -326,7 +305,7 @@ def udp_payloads(path):
 
 
 def cmd_check_live(path):
-    sent = [gc.jmirror(mid, 144, body) for mid, body in LIVE_STREAM]
+    sent = [jp.jmirror(mid, 144, body) for mid, body in LIVE_STREAM]
     want = live_expected()
     got = [sent.index(p) if p in sent else "?" for p in udp_payloads(path)]
     if got == want:
@@ -352,7 +331,7 @@ def cmd_check_live_decap(path):
 def cmd_send(port):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     for mid, inner in LIVE_STREAM:
-        sock.sendto(gc.jmirror(mid, 144, inner), ("127.0.0.1", port))
+        sock.sendto(jp.jmirror(mid, 144, inner), ("127.0.0.1", port))
         time.sleep(0.01)
     sock.close()
 

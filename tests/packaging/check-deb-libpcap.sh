@@ -16,10 +16,8 @@ tcpdump_workdir=$2
 srcdir=$(cd "$3" && pwd)
 gen="python3 $srcdir/tests/filter/gen-filter-corpus.py"
 LIMIT=20	# seconds the live capture may take
-fail=0
-
-ok() { echo "ok - $*"; }
-bad() { echo "FAIL - $*"; fail=1; }
+common=$srcdir/tests/common
+. "$common/check-lib.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -41,7 +39,7 @@ lintian_clean() {
 	out=$(lintian "$changes" 2>&1 || true)
 	echo "$out" | sed 's/^/  lintian: /'
 	if echo "$out" | grep -q '^E:'; then
-		bad "lintian reports errors on the libpcap packages"
+		fail "lintian reports errors on the libpcap packages"
 	else
 		ok "lintian: no errors on the libpcap packages"
 	fi
@@ -56,7 +54,7 @@ version_order() {
 		dpkg --compare-versions "$version" lt "$next"; then
 		ok "version $version: above $debian, below $next"
 	else
-		bad "version $version does not sort between $debian and $next"
+		fail "version $version does not sort between $debian and $next"
 	fi
 }
 
@@ -69,7 +67,7 @@ packaged_tcpdump() {
 	if test "$n" = 3; then
 		ok "packaged tcpdump with libpcap0.8 $version: 'jmirror 768 and tcp' takes the 3 packets"
 	else
-		bad "packaged tcpdump with libpcap0.8 $version: 'jmirror 768 and tcp' takes $n packets, want 3"
+		fail "packaged tcpdump with libpcap0.8 $version: 'jmirror 768 and tcp' takes $n packets, want 3"
 	fi
 }
 
@@ -77,17 +75,14 @@ packaged_tcpdump() {
 live_dumpcap() {
 	local port pid
 	if test "$(id -u)" != 0; then
-		echo "skip - dumpcap -f live capture on lo (run as root)"
+		skip "dumpcap -f live capture on lo" "run as root"
 		return
 	fi
 	if ! command -v dumpcap >/dev/null 2>&1; then
-		echo "skip - dumpcap -f live capture on lo (install wireshark-common)"
+		skip "dumpcap -f live capture on lo" "install wireshark-common"
 		return
 	fi
-	port=$(python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+	port=$(free_port)
 	LD_LIBRARY_PATH=$libdir timeout "$LIMIT" dumpcap -q -i lo -P \
 		-f "jmirror port $port 768 and icmp" -w "$tmp/dumpcap.pcap" \
 		2>"$tmp/dumpcap.err" &
@@ -100,9 +95,9 @@ print(s.getsockname()[1])')
 	if test -s "$tmp/dumpcap.pcap"; then
 		$gen check-live "$tmp/dumpcap.pcap" | sed 's/^\(ok\|FAIL\) - live:/\1 - dumpcap -f with libpcap0.8 '"$version"':/' |
 			tee "$tmp/dumpcap.result"
-		grep -q '^ok' "$tmp/dumpcap.result" || fail=1
+		counted grep -q '^ok' "$tmp/dumpcap.result"
 	else
-		bad "dumpcap -f wrote nothing: $(cat "$tmp/dumpcap.err")"
+		fail "dumpcap -f wrote nothing: $(cat "$tmp/dumpcap.err")"
 	fi
 }
 
@@ -111,4 +106,4 @@ lintian_clean
 version_order
 packaged_tcpdump
 live_dumpcap
-exit $fail
+results check-deb-libpcap

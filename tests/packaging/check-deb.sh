@@ -11,16 +11,8 @@ set -euo pipefail
 
 workdir=$1
 srcdir=$2
-fail=0
-
-# ok / bad MESSAGE: one result line; bad marks the run failed
-ok() {
-	echo "ok - $*"
-}
-bad() {
-	echo "FAIL - $*"
-	fail=1
-}
+common=$srcdir/tests/common
+. "$common/check-lib.sh"
 
 # find_package: the one tcpdump_*jmirror*.deb and its .changes
 find_package() {
@@ -45,16 +37,16 @@ build_log() {
 		grep -Eq "^ +$name +: passed\$" "$log" || { echo "  not passed: $name"; missing=1; }
 	done
 	if test $n = 0; then
-		bad "netdissect-patch registers no jmirror test"
+		fail "netdissect-patch registers no jmirror test"
 	elif test $missing = 0; then
 		ok "build log: the $n jmirror tests passed"
 	else
-		bad "build log: some jmirror tests did not pass"
+		fail "build log: some jmirror tests did not pass"
 	fi
 	if grep -Eq '^ +0 tests failed$' "$log"; then
 		ok "build log: $(grep -E '^ +[0-9]+ tests (failed|passed)$' "$log" | sed 's/^ *//' | paste -sd, | sed 's/,/, /')"
 	else
-		bad "build log: no '0 tests failed' line from tcpdump's test suite"
+		fail "build log: no '0 tests failed' line from tcpdump's test suite"
 	fi
 }
 
@@ -69,7 +61,7 @@ lintian_clean() {
 	if test "$errors" = 0; then
 		ok "lintian: 0 errors, $warnings warnings"
 	else
-		bad "lintian: $errors errors, $warnings warnings"
+		fail "lintian: $errors errors, $warnings warnings"
 	fi
 }
 
@@ -83,24 +75,24 @@ packaged_tcpdump() {
 	if test "$(echo "$out" | grep -c 'JMIRROR, mirror-id 768, session-id 144, length')" = 3; then
 		ok "usr/bin/tcpdump decodes tests/tcpdump/jmirror-ipv4.pcap as jmirror"
 	else
-		bad "usr/bin/tcpdump on tests/tcpdump/jmirror-ipv4.pcap printed: $out"
+		fail "usr/bin/tcpdump on tests/tcpdump/jmirror-ipv4.pcap printed: $out"
 	fi
 	man=$(find "$tmp/usr/share/man" -name 'tcpdump.*.gz' | head -n 1)
 	if test -n "$man" && zcat "$man" | sed 's/\\//g' | grep -c -- '--jmirror-port' >/dev/null; then
 		ok "man page ${man#"$tmp"/} mentions --jmirror-port"
 	else
-		bad "no man page mentioning --jmirror-port in the package"
+		fail "no man page mentioning --jmirror-port in the package"
 	fi
 	if test -f "$tmp/etc/apparmor.d/usr.bin.tcpdump"; then
 		ok "Debian's AppArmor profile etc/apparmor.d/usr.bin.tcpdump is packaged"
 	else
-		bad "no etc/apparmor.d/usr.bin.tcpdump in the package"
+		fail "no etc/apparmor.d/usr.bin.tcpdump in the package"
 	fi
 	if readelf -h "$tmp/usr/bin/tcpdump" | grep -c 'DYN' >/dev/null &&
 		readelf -d "$tmp/usr/bin/tcpdump" | grep -c 'BIND_NOW' >/dev/null; then
 		ok "usr/bin/tcpdump is PIE with BIND_NOW (Debian's hardening=+all)"
 	else
-		bad "usr/bin/tcpdump lacks PIE or BIND_NOW"
+		fail "usr/bin/tcpdump lacks PIE or BIND_NOW"
 	fi
 	rm -rf "$tmp"
 }
@@ -112,7 +104,7 @@ packaged_decap() {
 	local tools tmp got
 	tools=$(ls "$workdir"/jmirror-tools_"${version#*:}"_*.deb 2>/dev/null || true)
 	if test -z "$tools"; then
-		bad "no jmirror-tools_${version#*:}_*.deb in $workdir"
+		fail "no jmirror-tools_${version#*:}_*.deb in $workdir"
 		return
 	fi
 	ok "$(basename "$tools"), $(stat -c %s "$tools") bytes"
@@ -120,27 +112,27 @@ packaged_decap() {
 	dpkg-deb -x "$tools" "$tmp"
 	"$tmp/usr/bin/jmirror-decap" -r "$srcdir/tests/tcpdump/jmirror-ipv4.pcap" \
 		-w "$tmp/out.pcap" 2>/dev/null || true
-	got=$(python3 "$srcdir/tests/common/pcap-compare.py" --info "$tmp/out.pcap" 2>/dev/null || true)
+	got=$(python3 "$common/pcap-compare.py" --info "$tmp/out.pcap" 2>/dev/null || true)
 	if test "$(echo "$got" | cut -d' ' -f2-)" = "101 3"; then
 		ok "usr/bin/jmirror-decap writes the 3 packets of tests/tcpdump/jmirror-ipv4.pcap as raw IP"
 	else
-		bad "usr/bin/jmirror-decap on tests/tcpdump/jmirror-ipv4.pcap wrote: ${got:-nothing}"
+		fail "usr/bin/jmirror-decap on tests/tcpdump/jmirror-ipv4.pcap wrote: ${got:-nothing}"
 	fi
 	if test -f "$tmp/usr/share/man/man1/jmirror-decap.1.gz"; then
 		ok "man page usr/share/man/man1/jmirror-decap.1.gz is packaged"
 	else
-		bad "no jmirror-decap man page in jmirror-tools"
+		fail "no jmirror-decap man page in jmirror-tools"
 	fi
 	if readelf -d "$tmp/usr/bin/jmirror-decap" | grep -q 'BIND_NOW'; then
 		ok "usr/bin/jmirror-decap is built with Debian's hardening (BIND_NOW)"
 	else
-		bad "usr/bin/jmirror-decap lacks BIND_NOW"
+		fail "usr/bin/jmirror-decap lacks BIND_NOW"
 	fi
 	if cmp -s "$tmp/lib/systemd/system/jmirror-decap@.service" "$srcdir/packaging/systemd/jmirror-decap@.service" &&
 	   cmp -s "$tmp/etc/default/jmirror-decap" "$srcdir/packaging/systemd/default/jmirror-decap"; then
 		ok "the unit lib/systemd/system/jmirror-decap@.service and etc/default/jmirror-decap are packaged"
 	else
-		bad "jmirror-tools lacks the unit jmirror-decap@.service or etc/default/jmirror-decap"
+		fail "jmirror-tools lacks the unit jmirror-decap@.service or etc/default/jmirror-decap"
 	fi
 	rm -rf "$tmp"
 }
@@ -158,7 +150,7 @@ versions() {
 		dpkg --compare-versions "${update}jmirror1" gt "$update"; then
 		ok "versions: $base < $version < $base+b1, $update; $version, $update < ${update}jmirror1"
 	else
-		bad "$version does not sort between $base and Debian's next update $update"
+		fail "$version does not sort between $base and Debian's next update $update"
 	fi
 }
 
@@ -168,21 +160,21 @@ upgrade() {
 	local before out
 	before=$(dpkg-query -W -f '${Version}' tcpdump 2>/dev/null || true)
 	if test -z "$before"; then
-		bad "Debian's tcpdump is not installed: nothing to upgrade (apt-get install tcpdump first)"
+		fail "Debian's tcpdump is not installed: nothing to upgrade (apt-get install tcpdump first)"
 		return
 	fi
 	if dpkg --compare-versions "$version" gt "$before"; then
 		ok "$version is newer than the installed $before"
 	else
-		bad "$version is not newer than the installed $before"
+		fail "$version is not newer than the installed $before"
 	fi
-	out=$(dpkg --no-act -i "$deb" 2>&1) || { echo "$out"; bad "dpkg --no-act -i refuses the package"; }
+	out=$(dpkg --no-act -i "$deb" 2>&1) || { echo "$out"; fail "dpkg --no-act -i refuses the package"; }
 	echo "$out" | sed 's/^/  dpkg --no-act: /'
 	if grep -q '^Preparing to unpack' <<<"$out" &&
 		! grep -q 'Selecting previously unselected\|downgrading' <<<"$out"; then
 		ok "dpkg --no-act -i: would unpack over the installed tcpdump"
 	else
-		bad "dpkg --no-act -i does not take it as a replacement of the installed tcpdump"
+		fail "dpkg --no-act -i does not take it as a replacement of the installed tcpdump"
 	fi
 	out=$(apt-get install --simulate "$(realpath "$deb")" 2>&1) || true
 	echo "$out" | grep -E '^(Inst|Conf) |upgraded' | sed 's/^/  apt-get --simulate: /'
@@ -190,12 +182,12 @@ upgrade() {
 		grep -q '^1 upgraded, 0 newly installed, 0 to remove' <<<"$out"; then
 		ok "apt-get install --simulate: upgrades tcpdump $before to $version, nothing else"
 	else
-		bad "apt-get install --simulate does not upgrade tcpdump $before to $version alone"
+		fail "apt-get install --simulate does not upgrade tcpdump $before to $version alone"
 	fi
 	if test "$(dpkg-query -W -f '${Version}' tcpdump)" = "$before"; then
 		ok "the system's tcpdump is still $before"
 	else
-		bad "the system's tcpdump changed"
+		fail "the system's tcpdump changed"
 	fi
 }
 
@@ -206,4 +198,4 @@ packaged_tcpdump
 packaged_decap
 versions
 upgrade
-exit $fail
+results check-deb

@@ -6,18 +6,8 @@
 usage="usage: $0 BUILD_TCPDUMP SRCDIR"
 test $# = 2 || { echo "$usage" >&2; exit 2; }
 
-passed=0
-failed=0
-
-# ok, fail: count and report one check
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL - $*"
-}
+common=$(cd "$(dirname "$0")/../common" && pwd)
+. "$common/check-lib.sh"
 
 # setup: absolute paths and a scratch directory removed on exit
 setup() {
@@ -25,9 +15,7 @@ setup() {
 	srcdir=$(cd "$2" && pwd) || exit 2
 	pcap=$srcdir/tests/tcpdump/jmirror-ipv4.pcap
 	configure=$srcdir/configure
-	tmp=$(mktemp -d) || exit 2
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 1' HUP INT TERM
+	scratch
 }
 
 # run_tcpdump: run the built tcpdump with one --jmirror-port value on the
@@ -152,5 +140,4 @@ check_configure() {
 setup "$@"
 check_port_option
 check_configure
-echo "check-options: $passed passed, $failed failed"
-test $failed -eq 0
+results check-options

@@ -17,51 +17,29 @@ nanosecond timestamps); OUT.pcap has IN.pcap's byte order, magic,
 snapshot length and link type.
 """
 
-import struct
+import os
 import sys
 
-MAGICS = (0xA1B2C3D4, 0xA1B23C4D)   # microsecond, nanosecond timestamps
-
-
-def read_header(f):
-    """Return (byte order, raw file header) of a classic pcap file."""
-    hdr = f.read(24)
-    if len(hdr) != 24:
-        sys.exit("pcap-cut: file header truncated")
-    for order in ("<", ">"):
-        if struct.unpack(order + "I", hdr[:4])[0] in MAGICS:
-            return order, hdr
-    sys.exit("pcap-cut: not a classic pcap file (pcapng is not supported)")
-
-
-def packets(f, order):
-    """Yield (captured bytes, wire length) of each packet record."""
-    rec = struct.Struct(order + "IIII")
-    while True:
-        raw = f.read(rec.size)
-        if not raw:
-            return
-        if len(raw) != rec.size:
-            sys.exit("pcap-cut: packet header truncated")
-        _, _, caplen, wirelen = rec.unpack(raw)
-        data = f.read(caplen)
-        if len(data) != caplen:
-            sys.exit("pcap-cut: packet data truncated")
-        yield data, wirelen
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+import jmirror_pcap as jp  # noqa: E402
 
 
 def cut(src, dst):
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        order, hdr = read_header(fin)
-        fout.write(hdr)
-        rec = struct.Struct(order + "IIII")
+    try:
+        cap = jp.read_pcap(src)
+    except ValueError as e:
+        sys.exit("pcap-cut: %s" % e)
+    with open(dst, "wb") as fout:
+        fout.write(cap.header)
         outno = 0
         lines = []
-        for pktno, (data, wirelen) in enumerate(packets(fin, order), 1):
+        for pktno, (_, _, _, wirelen, data) in enumerate(cap.records, 1):
             for caplen in range(len(data) + 1):
                 outno += 1
-                fout.write(rec.pack(pktno, caplen, caplen, wirelen))
-                fout.write(data[:caplen])
+                fout.write(jp.record(pktno, caplen, data[:caplen], wirelen,
+                                     cap.order))
                 lines.append("%d %d %d %d\n" % (outno, pktno, caplen, wirelen))
         sys.stdout.write("".join(lines))
 

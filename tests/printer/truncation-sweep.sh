@@ -48,14 +48,8 @@ decodes=0
 san_reports=0
 missing=0
 unexpected=0
-passed=0
-failed=0
-
-# fail MESSAGE: show one problem of the current decode
-fail() {
-	echo "FAIL - $*"
-	bad=1
-}
+common=$(cd "$(dirname "$0")/../common" && pwd)
+. "$common/check-lib.sh"
 
 # check_setup: the tools and the captures are there
 check_setup() {
@@ -136,7 +130,7 @@ malformed() {
 
 # sweep_mode PCAP MODE: decode the cut capture with MODE and check it
 sweep_mode() {
-	bad=0
+	failed_before=$failed
 	# shellcheck disable=SC2086 # MODE is a list of options
 	"$TCPDUMP" -# -tt $2 -r "$tmp/cut.pcap" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -159,11 +153,8 @@ sweep_mode() {
 		fail "$1 $2: $3 missing marks, $4 unexpected marks, $5 packets decoded"
 		sed '$d' "$tmp/check" | head -n 10
 	fi
-	if test $bad = 0; then
-		echo "ok - $1 $2: $5 lengths"
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
+	if test $failed = $failed_before; then
+		ok "$1 $2: $5 lengths"
 	fi
 }
 
@@ -171,8 +162,7 @@ sweep_mode() {
 sweep() {
 	name=$(basename "$1")
 	if ! python3 "$CUT" "$1" "$tmp/cut.pcap" >"$tmp/index"; then
-		echo "FAIL - $name: pcap-cut.py"
-		failed=$((failed + 1))
+		fail "$name: pcap-cut.py"
 		return
 	fi
 	packets=$((packets + $(awk '$3 == 0' "$tmp/index" | wc -l)))
@@ -190,5 +180,4 @@ for pcap in "$TESTSDIR"/jmirror-*.pcap; do
 	sweep "$pcap"
 done
 echo "packets $packets, lengths swept $lengths, sanitizer reports $san_reports, missing marks $missing, unexpected marks $unexpected ($decodes decodes)"
-echo "$passed passed, $failed failed"
-test $failed -eq 0 && test $passed -gt 0
+results truncation-sweep && test $passed -gt 0

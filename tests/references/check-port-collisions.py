@@ -26,8 +26,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+import jmirror_pcap as jp  # noqa: E402
+
 FLAGS = ([], ["-v"], ["-vv"])
-SNAPLEN = 262144
+SNAPLEN = jp.SNAPLEN
 
 # link types whose IP header this check can find
 LINKTYPE_NULL, LINKTYPE_EN10MB, LINKTYPE_RAW, LINKTYPE_LOOP = 0, 1, 101, 108
@@ -42,72 +47,13 @@ IPPROTO_UDP, IPPROTO_FRAGMENT = 17, 44
 RECORD_START = re.compile(r"^ *(\d+)  \S")
 
 
-# --- reading captures --------------------------------------------------------
-
-def read_pcap(data):
-    """Classic pcap: (linktype, [(caplen, length, bytes)])."""
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        endian = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        endian = ">"
-    else:
-        return None
-    linktype = struct.unpack(endian + "I", data[20:24])[0] & 0x0FFFFFFF
-    packets, off = [], 24
-    while off + 16 <= len(data):
-        caplen, length = struct.unpack(endian + "II", data[off + 8:off + 16])
-        body = data[off + 16:off + 16 + caplen]
-        if len(body) < caplen:
-            break
-        packets.append((caplen, length, body))
-        off += 16 + caplen
-    return linktype, packets
-
-
-def read_pcapng(data):
-    """pcapng: the packets of the interfaces of the first interface's link
-    type (enhanced and simple packet blocks)."""
-    if data[:4] != b"\x0a\x0d\x0d\x0a" or len(data) < 12:
-        return None
-    endian = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
-    linktypes, packets, off = [], [], 0
-    while off + 12 <= len(data):
-        btype, blen = struct.unpack(endian + "II", data[off:off + 8])
-        if blen < 12 or off + blen > len(data):
-            break
-        body = data[off + 8:off + blen - 4]
-        if btype == 0x0A0D0D0A:             # section header: new interfaces
-            endian = "<" if body[:4] == b"\x4d\x3c\x2b\x1a" else ">"
-            linktypes = []
-        elif btype == 1:                    # interface description
-            linktypes.append(struct.unpack(endian + "H", body[:2])[0])
-        elif btype == 6 and len(body) >= 20:  # enhanced packet
-            ifid, _, _, caplen, length = struct.unpack(endian + "IIIII",
-                                                        body[:20])
-            if ifid < len(linktypes) and linktypes[ifid] == linktypes[0]:
-                packets.append((caplen, length, body[20:20 + caplen]))
-        elif btype == 3 and linktypes:      # simple packet
-            length = struct.unpack(endian + "I", body[:4])[0]
-            pkt = body[4:4 + length]
-            packets.append((len(pkt), length, pkt))
-        off += blen
-    return (linktypes[0], packets) if linktypes else None
-
-
-def read_capture(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    return read_pcap(data) or read_pcapng(data)
-
+# --- writing captures -------------------------------------------------------
 
 def write_pcap(path, linktype, packets):
-    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, SNAPLEN, linktype)]
-    for n, (caplen, length, body) in enumerate(packets):
-        out.append(struct.pack("<IIII", 1700000000 + n, 0, caplen, length))
-        out.append(body)
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
+    """packets (caplen, length, bytes), packet n stamped EPOCH + n s."""
+    jp.write_pcap(path, [(jp.EPOCH + n, 0, body, length)
+                         for n, (_, length, body) in enumerate(packets)],
+                  linktype)
 
 
 # --- finding the UDP header --------------------------------------------------
@@ -272,7 +218,7 @@ def compare(tally, name, patched, stock, pcap, count, plain):
 
 
 def check_capture(tally, path, patched, stock, port, tmp):
-    capture = read_capture(path)
+    capture = jp.read_packets(path)
     if capture is None:
         return
     linktype, packets = capture

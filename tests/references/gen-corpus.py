@@ -29,30 +29,17 @@ has the timestamp 1700000000 s + n ms.
 """
 
 import argparse
+import os
 import random
 import struct
 import sys
 
-JM_PORT = 30030
-SNAPLEN = 262144
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+import jmirror_pcap as jp  # noqa: E402
 
-
-def csum(data):
-    """16-bit one's complement of the one's complement sum."""
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
-
-
-def put_csum(seg, off, pseudo=b"", zero_is_ffff=False):
-    """Return seg with its checksum (pseudo-header included) at off."""
-    value = csum(pseudo + seg[:off] + b"\0\0" + seg[off + 2:])
-    if zero_is_ffff and value == 0:
-        value = 0xFFFF
-    return seg[:off] + struct.pack("!H", value) + seg[off + 2:]
+JM_PORT = jp.JM_PORT
 
 
 class Corpus:
@@ -105,53 +92,38 @@ class Corpus:
     # --- transport and network layers -----------------------------------
 
     def udp(self, payload):
-        return struct.pack("!HHHH", self.port(), self.port(),
-                           8 + len(payload), 0) + payload
+        return jp.udp(self.port(), self.port(), payload)
 
     def tcp(self):
         flags = self.rng.choice([0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14])
-        opts = struct.pack("!BBH", 2, 4, self.rng.randrange(536, 9000)) \
-            if flags & 0x02 else b""
-        hdr = struct.pack("!HHIIBBHHH", self.port(), self.port(),
-                          self.bits(32), self.bits(32) if flags & 0x10 else 0,
-                          (20 + len(opts)) // 4 << 4, flags,
-                          self.bits(16), 0, 0)
-        return hdr + opts + (self.data() if flags & 0x08 else b"")
+        opts = jp.mss(self.rng.randrange(536, 9000)) if flags & 0x02 else b""
+        sport, dport, seq = self.port(), self.port(), self.bits(32)
+        ack = self.bits(32) if flags & 0x10 else 0
+        win = self.bits(16)
+        return jp.tcp(sport, dport, seq, ack, flags, win, opts,
+                      self.data() if flags & 0x08 else b"")
 
     def icmp_echo(self, v6):
-        if v6:
-            typ = self.rng.choice([128, 129])
-        else:
-            typ = self.rng.choice([8, 0])
-        msg = struct.pack("!BBHHH", typ, 0, 0, self.bits(16), self.bits(16))
-        msg += self.data(64)
-        return msg if v6 else put_csum(msg, 2)
+        reply = self.rng.choice([False, True])
+        ident, seq = self.bits(16), self.bits(16)
+        return jp.icmp_echo(ident, seq, self.data(64), reply, v6)
 
     def icmp_unreach(self):
         quoted = self.ipv4_packet(17, self.udp(b""))
         msg = struct.pack("!BBHI", 3, self.rng.choice([0, 1, 3, 13]), 0, 0)
-        return put_csum(msg + quoted[:28], 2)
+        return jp.with_csum(msg + quoted[:28], 2)
 
     def ipv4_packet(self, proto, seg):
         src, dst = self.addr4(), self.addr4()
-        if proto in (6, 17):
-            pseudo = src + dst + struct.pack("!BBH", 0, proto, len(seg))
-            seg = put_csum(seg, 16 if proto == 6 else 6, pseudo, proto == 17)
-        frag = 0x4000 if self.rng.random() < 0.5 else 0
-        hdr = struct.pack("!BBHHHBBH4s4s", 0x45,
-                          self.rng.choice([0, 0, 0x10, 0xb8, 0x03]),
-                          20 + len(seg), self.bits(16), frag,
-                          self.rng.randrange(1, 256), proto, 0, src, dst)
-        return put_csum(hdr, 10) + seg
+        frag = jp.IP_DF if self.rng.random() < 0.5 else 0
+        tos = self.rng.choice([0, 0, 0x10, 0xb8, 0x03])
+        ident, ttl = self.bits(16), self.rng.randrange(1, 256)
+        return jp.ipv4(src, dst, proto, seg, ttl, ident, tos, frag)
 
     def ipv6_packet(self, nh, seg):
         src, dst = self.addr6(), self.addr6()
-        if nh in (6, 17, 58):
-            pseudo = src + dst + struct.pack("!IxxxB", len(seg), nh)
-            seg = put_csum(seg, {6: 16, 17: 6, 58: 2}[nh], pseudo, nh == 17)
-        word0 = 6 << 28 | self.bits(8) << 20 | self.bits(20)
-        return struct.pack("!IHBB", word0, len(seg), nh,
-                           self.rng.randrange(1, 256)) + src + dst + seg
+        tc, flow, hlim = self.bits(8), self.bits(20), self.rng.randrange(1, 256)
+        return jp.ipv6(src, dst, nh, seg, hlim, tc, flow)
 
     # --- mirrored packets -------------------------------------------------
 
@@ -183,7 +155,7 @@ class Corpus:
             opts += struct.pack("!BBI", 5, 6, self.bits(32))
         else:
             code, opts = 9, struct.pack("!I", self.bits(32)) + self.data(16)
-        return struct.pack("!BBH", code, ident, 4 + len(opts)) + opts
+        return jp.ppp_ctl(code, ident, opts)
 
     def inner_ppp(self):
         proto = self.rng.choice([0x0021, 0x0057, 0xc021, 0x8021])
@@ -193,7 +165,7 @@ class Corpus:
             body = self.inner_ipv6()
         else:
             body = self.ppp_control(proto)
-        return struct.pack("!BBH", 0xFF, 0x03, proto) + body
+        return jp.ppp(proto, body)
 
     def inner(self):
         roll = self.rng.random()
@@ -207,39 +179,15 @@ class Corpus:
 
     def frame(self):
         mhv = 0 if self.rng.random() < 0.5 else self.rng.randrange(4)
-        mirror = struct.pack("!II", mhv << 30 | self.edgy(30), self.edgy(32))
-        payload = mirror + self.inner()
+        mid, sid = self.edgy(30), self.edgy(32)
+        payload = jp.jmirror(mid, sid, self.inner(), mhv)
         sport = JM_PORT if self.rng.random() < 0.7 else \
             self.rng.randrange(JM_PORT + 1, 65536)
-        udp = struct.pack("!HHHH", sport, JM_PORT, 8 + len(payload), 0)
         self.outer_id = (self.outer_id + 1) & 0xFFFF
         src = bytes([192, 0, 2, self.rng.randrange(1, 255)])
         dst = bytes([192, 0, 2, self.rng.randrange(1, 255)])
-        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28 + len(payload),
-                          self.outer_id, 0, 255, 17, 0, src, dst)
-        ip = put_csum(hdr, 10) + udp + payload
-        return bytes.fromhex("0050560000020005850000010800") + ip
-
-
-def stamp(n, nano=False):
-    """(seconds, fraction) of frame n: 1700000000 s + n ms (+ n ns with
-    nano, the fraction in nanoseconds, else in microseconds)."""
-    sec, msec = divmod(n, 1000)
-    frac = msec * 1000000 + n % 1000 if nano else msec * 1000
-    return 1700000000 + sec, frac
-
-
-def write_pcap(path, frames, nano=False):
-    """Frame n stamped by stamp() (nano writes a nanosecond pcap file)."""
-    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
-    out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0, SNAPLEN, 1)]
-    for n, frame in enumerate(frames):
-        sec, frac = stamp(n, nano)
-        out.append(struct.pack("<IIII", sec, frac,
-                               len(frame), len(frame)))
-        out.append(frame)
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
+        return jp.ether(jp.ipv4(src, dst, 17, jp.udp(sport, JM_PORT, payload),
+                                ttl=255, ident=self.outer_id, l4csum=False))
 
 
 def main():
@@ -258,7 +206,7 @@ def main():
     corpus = Corpus(args.seed)
     frames = [corpus.frame() for _ in range(args.count)]
     try:
-        write_pcap(args.out, frames)
+        jp.write_pcap(args.out, jp.stamped(frames))
     except OSError as e:
         sys.exit("gen-corpus.py: %s: %s" % (args.out, e.strerror))
     return 0

@@ -78,105 +78,17 @@ import socket
 import struct
 import sys
 
-JM_PORT = 30030
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+import jmirror_pcap as jp  # noqa: E402
+from jmirror_pcap import (JM_PORT, dns, ether, icmp_echo, ipv4,  # noqa: E402
+                          ipv6, jmirror, ppp, ppp_ctl, udp)
 
 
-# --- checksums and protocol builders -------------------------------------
-
-def csum(data):
-    """16-bit one's complement of the one's complement sum."""
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-# offset of the checksum field in a transport header, by protocol number
-L4_CSUM_OFF = {6: 16, 17: 6, 58: 2}
-
-
-def fill_l4(pseudo, proto, seg):
-    """Put the pseudo-header checksum into a TCP/UDP/ICMPv6 segment."""
-    off = L4_CSUM_OFF[proto]
-    c = csum(pseudo + seg[:off] + b"\0\0" + seg[off + 2:])
-    if proto == 17 and c == 0:
-        c = 0xFFFF
-    return seg[:off] + struct.pack("!H", c) + seg[off + 2:]
-
-
-def ipv4(src, dst, proto, payload, ttl=64, ident=0, tos=0, opts=b"",
-         l4csum=True):
-    assert len(opts) % 4 == 0
-    s, d = socket.inet_aton(src), socket.inet_aton(dst)
-    if l4csum and proto in (6, 17):
-        pseudo = s + d + struct.pack("!BBH", 0, proto, len(payload))
-        payload = fill_l4(pseudo, proto, payload)
-    hlen = 20 + len(opts)
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | hlen // 4, tos,
-                      hlen + len(payload), ident, 0, ttl, proto, 0, s, d)
-    hdr += opts
-    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
-    return hdr + payload
-
-
-def ipv6(src, dst, nh, payload, hlim=64, tc=0, flow=0):
-    s = socket.inet_pton(socket.AF_INET6, src)
-    d = socket.inet_pton(socket.AF_INET6, dst)
-    if nh in L4_CSUM_OFF:
-        pseudo = s + d + struct.pack("!IxxxB", len(payload), nh)
-        payload = fill_l4(pseudo, nh, payload)
-    word0 = 6 << 28 | tc << 20 | flow
-    return struct.pack("!IHBB", word0, len(payload), nh, hlim) + s + d + payload
-
-
-def udp(sport, dport, payload):
-    """UDP with checksum 0; ipv4()/ipv6() fill it in when wanted."""
-    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-
-
-def icmp_echo(ident, seq, data=b"", reply=False, v6=False):
-    """ICMP (v4, checksum filled) or ICMPv6 (checksum left to ipv6()) echo."""
-    typ = (129 if reply else 128) if v6 else (0 if reply else 8)
-    msg = struct.pack("!BBHHH", typ, 0, 0, ident, seq) + data
-    if not v6:
-        msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
-    return msg
-
-
-def tcp(sport, dport, seq, flags=0x02, win=64240, mss=1460):
-    opts = struct.pack("!BBH", 2, 4, mss)
-    off = (20 + len(opts)) // 4
-    return struct.pack("!HHIIBBHHH", sport, dport, seq, 0, off << 4, flags,
-                       win, 0, 0) + opts
-
-
-def dns(qid, name, answer=None):
-    """DNS query for name/A, or a response with one A record if answer."""
-    qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split("."))
-    msg = struct.pack("!HHHHHH", qid, 0x8180 if answer else 0x0100, 1,
-                      1 if answer else 0, 0, 0) + qname + b"\0" + \
-        struct.pack("!HH", 1, 1)
-    if answer:
-        msg += struct.pack("!HHHIH", 0xC00C, 1, 1, 300, 4) + \
-            socket.inet_aton(answer)
-    return msg
-
-
-def ppp(proto, payload, acfc=False, pfc=False):
-    hdr = b"" if acfc else b"\xff\x03"
-    hdr += struct.pack("!B" if pfc else "!H", proto)
-    return hdr + payload
-
-
-def ppp_ctl(code, ident, data):
-    """LCP/NCP/PAP/CHAP packet: code, identifier, length, data."""
-    return struct.pack("!BBH", code, ident, 4 + len(data)) + data
-
-
-def jmirror(mid, sid, payload, mhv=0):
-    return struct.pack("!II", mhv << 30 | mid, sid) + payload
+def tcp(sport, dport, seq, mss=1460):
+    """A TCP SYN with the MSS option."""
+    return jp.tcp(sport, dport, seq, opts=jp.mss(mss))
 
 
 def jm_ip(mid, sid, payload, ident=0, sport=JM_PORT, dport=JM_PORT, mhv=0):
@@ -184,11 +96,6 @@ def jm_ip(mid, sid, payload, ident=0, sport=JM_PORT, dport=JM_PORT, mhv=0):
     return ipv4("192.0.2.1", "192.0.2.2", 17,
                 udp(sport, dport, jmirror(mid, sid, payload, mhv)),
                 ttl=255, ident=ident, l4csum=False)
-
-
-def ether(payload, etype=0x0800):
-    return bytes.fromhex("005056000002" "000585000001") + \
-        struct.pack("!H", etype) + payload
 
 
 # --- pcap writer ------------------------------------------------------------
@@ -210,13 +117,9 @@ class Pcap:
         return len(frame)
 
     def write(self, path):
-        out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)]
-        for n, (frame, caplen) in enumerate(self.pkts):
-            out.append(struct.pack("<IIII", 1700000000, n * 1000,
-                                   caplen, len(frame)))
-            out.append(frame[:caplen])
-        with open(path, "wb") as f:
-            f.write(b"".join(out))
+        """Packet n stamped EPOCH s + n ms."""
+        jp.write_pcap(path, [jp.stamp(n) + (frame[:caplen], len(frame))
+                             for n, (frame, caplen) in enumerate(self.pkts)])
 
 
 # --- inner packets ----------------------------------------------------------
