@@ -38,9 +38,9 @@
 #define PPP_HDR_LEN	4	/* FF 03 and a two-byte protocol */
 
 struct output {
-	struct output *next;		/* in d->first's list */
+	struct open_ring ring;		/* first: the ring's link is the output */
+	struct output *next;		/* in d->out.first's list */
 	struct output *hash_next;	/* in its bucket */
-	struct output *lru_prev, *lru_next;
 	pcap_dumper_t *dumper;		/* NULL while closed */
 	FILE *unstarted;		/* -w: open, its header not written */
 	int linktype;			/* 0 until the header is written */
@@ -63,28 +63,31 @@ struct record {
 
 /* ---- errors and counts ---- */
 
-static void
-out_of_memory(struct decap *d)
-{
-	if (d->error)
-		return;
-	d->error = 1;
-	snprintf(d->errmsg, sizeof(d->errmsg), "out of memory");
-}
-
+/* o failed: "FILE: WHY" */
 static void
 output_failed(struct decap *d, const struct output *o, const char *why)
 {
-	if (d->error)
-		return;
-	d->error = 1;
 	/* libpcap's messages may name the file already */
 	if (strncmp(why, o->file, strlen(o->file)) == 0)
-		snprintf(d->errmsg, sizeof(d->errmsg), "%s", why);
+		decap_fail(d, "%s", why);
 	else
-		snprintf(d->errmsg, sizeof(d->errmsg), "%s: %s",
-			 strcmp(o->file, "-") == 0 ? "standard output" :
-						     o->file, why);
+		decap_fail(d, "%s: %s", strcmp(o->file, "-") == 0 ?
+			   "standard output" : o->file, why);
+}
+
+/* o's file could not be made or opened: when decap became another user
+   (-Z) for the run, that user too, who may lack the right to */
+static void
+open_failed(struct decap *d, const struct output *o, const char *why)
+{
+	char text[PCAP_ERRBUF_SIZE + 128];
+
+	if (d->set->user != NULL) {
+		snprintf(text, sizeof(text), "%s (as user %s; -Z root stays "
+			 "root)", why, d->set->user);
+		why = text;
+	}
+	output_failed(d, o, why);
 }
 
 /* count a packet not written, under its reason */
@@ -93,37 +96,39 @@ not_representable(struct decap *d, const char *why)
 {
 	unsigned i;
 
-	d->counts.not_representable++;
-	for (i = 0; i < d->nreasons; i++) {
-		if (strcmp(d->reasons[i].name, why) == 0) {
-			d->reasons[i].count++;
+	struct decap_state *st = &d->st;
+
+	st->counts.not_representable++;
+	for (i = 0; i < st->nreasons; i++) {
+		if (strcmp(st->reasons[i].name, why) == 0) {
+			st->reasons[i].count++;
 			return;
 		}
 	}
-	if (d->nreasons == DECAP_MAX_REASONS)
+	if (st->nreasons == DECAP_MAX_REASONS)
 		i = DECAP_MAX_REASONS - 1, why = "other";
 	else
-		d->nreasons++;
-	snprintf(d->reasons[i].name, sizeof(d->reasons[i].name), "%s", why);
-	d->reasons[i].count++;
+		st->nreasons++;
+	snprintf(st->reasons[i].name, sizeof(st->reasons[i].name), "%s", why);
+	st->reasons[i].count++;
 }
 
 /* ---- the filter ---- */
 
 static int
-compile_one(struct decap *d, int linktype, struct bpf_program *prog)
+compile_one(const char *text, int linktype, struct bpf_program *prog)
 {
 	pcap_t *dead = pcap_open_dead(linktype, DECAP_SNAPLEN);
 	int bad;
 
-	if (dead == NULL)
+	if (dead == NULL) {
+		decap_error("cannot create a capture handle");
 		return -1;
-	bad = pcap_compile(dead, prog, d->filter_text, 1,
-			   PCAP_NETMASK_UNKNOWN) != 0;
+	}
+	bad = pcap_compile(dead, prog, text, 1, PCAP_NETMASK_UNKNOWN) != 0;
 	if (bad)
-		snprintf(d->errmsg, sizeof(d->errmsg),
-			 "bad filter expression '%s': %s", d->filter_text,
-			 pcap_geterr(dead));
+		decap_error("bad filter expression '%s': %s", text,
+			    pcap_geterr(dead));
 	pcap_close(dead);
 	return bad ? -1 : 0;
 }
@@ -132,23 +137,33 @@ compile_one(struct decap *d, int linktype, struct bpf_program *prog)
 int
 decap_compile_filter(struct decap *d)
 {
-	if (d->filter_text == NULL)
+	const char *text = d->set->filter_text;
+
+	if (text == NULL)
 		return 0;
-	if (compile_one(d, DLT_RAW, &d->filter_raw) != 0)
+	if (compile_one(text, DLT_RAW, &d->st.filter_raw) != 0)
 		return -1;
-	return compile_one(d, DLT_PPP, &d->filter_ppp);
+	return compile_one(text, DLT_PPP, &d->st.filter_ppp);
+}
+
+/* pcap_freecode() takes a program never compiled, too */
+void
+decap_free_filter(struct decap *d)
+{
+	pcap_freecode(&d->st.filter_raw);
+	pcap_freecode(&d->st.filter_ppp);
 }
 
 static int
 filter_passes(const struct decap *d, int linktype,
-	      const struct pcap_pkthdr *h)
+	      const struct pcap_pkthdr *h, const uint8_t *p)
 {
 	const struct bpf_program *prog;
 
-	if (d->filter_text == NULL)
+	if (d->set->filter_text == NULL)
 		return 1;
-	prog = linktype == DLT_PPP ? &d->filter_ppp : &d->filter_raw;
-	return pcap_offline_filter(prog, h, d->buf_ptr) != 0;
+	prog = linktype == DLT_PPP ? &d->st.filter_ppp : &d->st.filter_raw;
+	return pcap_offline_filter(prog, h, p) != 0;
 }
 
 /* ---- the payload in the output's link type ---- */
@@ -226,8 +241,8 @@ convert(struct decap *d, struct record *r, enum jp_payload kind,
 	if (linktype == DLT_RAW)
 		return kind == JP_PAYLOAD_PPP ? ppp_to_ip(r, why, size) : NULL;
 	if (kind == JP_PAYLOAD_PPP)
-		return ppp_expand(r, d->buf);
-	ip_to_ppp(r, kind, d->buf);
+		return ppp_expand(r, d->st.scratch);
+	ip_to_ppp(r, kind, d->st.scratch);
 	return NULL;
 }
 
@@ -238,7 +253,7 @@ linktype_for(const struct decap *d, const struct output *o,
 {
 	if (o->written != 0)
 		return o->linktype;
-	switch (d->payload) {
+	switch (d->set->payload) {
 	case PAYLOAD_IP:
 		return DLT_RAW;
 	case PAYLOAD_PPP:
@@ -295,80 +310,68 @@ expand_pattern(const char *pattern, const struct jp_jmirror *jm,
 }
 
 /* the output of this name; a new one, or NULL at --max-outputs or
-   without memory (then d->error) */
+   without memory (then decap_fail()) */
 static struct output *
 find_output(struct decap *d, const char *path)
 {
+	struct decap_outputs *out = &d->out;
 	unsigned b = hash_path(path);
 	struct output *o;
 
-	for (o = d->buckets[b]; o != NULL; o = o->hash_next) {
+	for (o = out->buckets[b]; o != NULL; o = o->hash_next) {
 		if (strcmp(o->path, path) == 0)
 			return o;
 	}
-	if (d->pattern != NULL && d->noutputs >= d->max_outputs)
+	if (d->set->pattern != NULL && out->count >= d->set->max_outputs)
 		return NULL;
 	o = calloc(1, sizeof(*o) + strlen(path) + 1);
 	if (o == NULL) {
-		out_of_memory(d);
+		decap_fail(d, "out of memory");
 		return NULL;
 	}
 	strcpy(o->path, path);
 	o->file = o->path;
 	o->since = time(NULL);
-	o->hash_next = d->buckets[b];
-	d->buckets[b] = o;
-	if (d->last != NULL)
-		d->last->next = o;
+	o->hash_next = out->buckets[b];
+	out->buckets[b] = o;
+	if (out->last != NULL)
+		out->last->next = o;
 	else
-		d->first = o;
-	d->last = o;
-	d->noutputs++;
+		out->first = o;
+	out->last = o;
+	out->count++;
 	return o;
 }
 
+/*
+ * The ring of open outputs, from the least recently used to the most
+ * following newer, then out->ring, then round again; an output's link
+ * is its first member.  A run with more --split files than may be open
+ * reorders it for most packets: a few stores each, no search.
+ */
 static void
-lru_unlink(struct decap *d, struct output *o)
+ring_take_out(struct open_ring *link)
 {
-	if (o->lru_prev != NULL)
-		o->lru_prev->lru_next = o->lru_next;
-	else
-		d->lru_head = o->lru_next;
-	if (o->lru_next != NULL)
-		o->lru_next->lru_prev = o->lru_prev;
-	else
-		d->lru_tail = o->lru_prev;
-	o->lru_prev = o->lru_next = NULL;
+	link->older->newer = link->newer;
+	link->newer->older = link->older;
 }
 
 static void
-lru_push(struct decap *d, struct output *o)
+ring_put_newest(struct decap_outputs *out, struct open_ring *link)
 {
-	o->lru_next = d->lru_head;
-	if (d->lru_head != NULL)
-		d->lru_head->lru_prev = o;
-	d->lru_head = o;
-	if (d->lru_tail == NULL)
-		d->lru_tail = o;
+	if (out->ring.newer == NULL)	/* empty, never linked */
+		out->ring.newer = out->ring.older = &out->ring;
+	link->older = out->ring.older;
+	link->newer = &out->ring;
+	out->ring.older->newer = link;
+	out->ring.older = link;
 }
 
-/* flush and close o's file; 0, or -1 on a write error */
-static int
-close_output(struct decap *d, struct output *o)
+/* the open output used least recently: the one to close for another */
+static struct output *
+least_recent(const struct decap_outputs *out)
 {
-	int bad;
-
-	if (o->dumper == NULL)
-		return 0;
-	bad = pcap_dump_flush(o->dumper) != 0 ||
-	      ferror(pcap_dump_file(o->dumper));
-	pcap_dump_close(o->dumper);
-	o->dumper = NULL;
-	lru_unlink(d, o);
-	d->nopen--;
-	if (bad)
-		output_failed(d, o, "write error");
-	return bad ? -1 : 0;
+	return (struct output *)out->ring.newer;
 }
 
 /* the directories in front of path's last component, made */
@@ -389,38 +392,60 @@ make_parents(char *path)
 	return 0;
 }
 
+/* o's file created (truncated), its header not written: the link type
+   its header gives may wait for the first packet */
+static int
+create_file(struct decap *d, struct output *o)
+{
+	if (d->set->pattern != NULL && make_parents(o->file) != 0) {
+		open_failed(d, o, strerror(errno));
+		return -1;
+	}
+	o->unstarted = strcmp(o->file, "-") == 0 ? stdout :
+						   fopen(o->file, "wb");
+	if (o->unstarted == NULL) {
+		open_failed(d, o, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int close_output(struct decap *d, struct output *o);
+
 /*
- * Open o's file for packets of linktype, writing its file header: -w's
- * file was opened at the start, a --split file is created (truncated)
- * the first time, appended to after that.  Closes the least recently
- * used output first when max_open are open.
+ * Open o for packets of linktype: its file is created the first time
+ * (with linktype 0 nothing more: -w at the start, so that a bad path
+ * fails at once, and its header waits for the first packet, whose link
+ * type it gives, since a pipe or a FIFO cannot take a header back), then
+ * given its file header; a file that has one is appended to.  The least
+ * recently used output is closed first when max_open are open.
  */
 static int
 open_output(struct decap *d, struct output *o, int linktype)
 {
+	struct decap_outputs *out = &d->out;
 	pcap_t *dead;
 
-	if (d->nopen >= d->max_open && close_output(d, d->lru_tail) != 0)
+	if (linktype != 0 && out->nopen >= d->set->max_open &&
+	    close_output(d, least_recent(out)) != 0)
 		return -1;
-	if (!o->created && d->pattern != NULL && make_parents(o->file) != 0) {
-		output_failed(d, o, strerror(errno));
+	if (o->unstarted == NULL && !o->created && create_file(d, o) != 0)
 		return -1;
-	}
+	if (linktype == 0)
+		return 0;
 	dead = pcap_open_dead_with_tstamp_precision(linktype, DECAP_SNAPLEN,
-		d->nano ? PCAP_TSTAMP_PRECISION_NANO :
-			  PCAP_TSTAMP_PRECISION_MICRO);
+		d->set->nano ? PCAP_TSTAMP_PRECISION_NANO :
+			       PCAP_TSTAMP_PRECISION_MICRO);
 	if (dead == NULL) {
 		output_failed(d, o, "cannot create a capture handle");
 		return -1;
 	}
 	if (o->unstarted != NULL)
 		o->dumper = pcap_dump_fopen(dead, o->unstarted);
-	else if (o->created)
-		o->dumper = pcap_dump_open_append(dead, o->file);
 	else
-		o->dumper = pcap_dump_open(dead, o->file);
+		o->dumper = pcap_dump_open_append(dead, o->file);
 	if (o->dumper == NULL)
-		output_failed(d, o, pcap_geterr(dead));
+		open_failed(d, o, pcap_geterr(dead));
 	pcap_close(dead);
 	if (o->dumper == NULL)
 		return -1;
@@ -428,9 +453,34 @@ open_output(struct decap *d, struct output *o, int linktype)
 	o->size = (uint64_t)pcap_dump_ftell64(o->dumper);
 	o->created = 1;
 	o->linktype = linktype;
-	lru_push(d, o);
-	d->nopen++;
+	ring_put_newest(out, &o->ring);
+	out->nopen++;
 	return 0;
+}
+
+/* flush and close o's file; 0, or -1 on a write error */
+static int
+close_output(struct decap *d, struct output *o)
+{
+	struct decap_outputs *out = &d->out;
+	int bad;
+
+	if (o->unstarted != NULL) {
+		bad = fclose(o->unstarted) != 0;
+		o->unstarted = NULL;
+	} else if (o->dumper != NULL) {
+		bad = pcap_dump_flush(o->dumper) != 0 ||
+		      ferror(pcap_dump_file(o->dumper));
+		pcap_dump_close(o->dumper);
+		o->dumper = NULL;
+		ring_take_out(&o->ring);
+		out->nopen--;
+	} else {
+		return 0;
+	}
+	if (bad)
+		output_failed(d, o, "write error");
+	return bad ? -1 : 0;
 }
 
 /*
@@ -441,19 +491,20 @@ open_output(struct decap *d, struct output *o, int linktype)
 static int
 name_file(struct decap *d, struct output *o)
 {
+	const struct rotation *r = &d->set->rotate;
 	char base[4096], name[4096 + 16];
 	struct tm tm;
 
-	if (d->rotate.seconds == 0)
+	if (r->seconds == 0)
 		snprintf(base, sizeof(base), "%s", o->path);
 	else if (localtime_r(&o->since, &tm) == NULL ||
 		 strftime(base, sizeof(base), o->path, &tm) == 0) {
 		output_failed(d, o, "the file name is empty or too long");
 		return -1;
 	}
-	if (d->rotate.bytes != 0 && (o->number != 0 || d->rotate.digits != 0))
-		snprintf(name, sizeof(name), "%s%0*u", base,
-			 (int)d->rotate.digits, o->number);
+	if (r->bytes != 0 && (o->number != 0 || r->digits != 0))
+		snprintf(name, sizeof(name), "%s%0*u", base, (int)r->digits,
+			 o->number);
 	else
 		snprintf(name, sizeof(name), "%s", base);
 	if (o->file != o->path)
@@ -461,7 +512,7 @@ name_file(struct decap *d, struct output *o)
 	o->file = strdup(name);
 	if (o->file == NULL) {
 		o->file = o->path;
-		out_of_memory(d);
+		decap_fail(d, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -476,7 +527,7 @@ name_file(struct decap *d, struct output *o)
 static int
 rotate_if_due(struct decap *d, struct output *o)
 {
-	const struct rotation *r = &d->rotate;
+	const struct rotation *r = &d->set->rotate;
 	int due = 0;
 
 	if (!o->created || (r->seconds == 0 && r->bytes == 0))
@@ -484,7 +535,7 @@ rotate_if_due(struct decap *d, struct output *o)
 	if (r->seconds != 0 && time(NULL) - o->since >= (time_t)r->seconds) {
 		if (r->bytes == 0 && r->files != 0 &&
 		    o->files_begun + 1 >= r->files) {
-			d->files_done = 1;
+			d->out.files_done = 1;
 			return 1;
 		}
 		o->since = time(NULL);
@@ -506,48 +557,44 @@ rotate_if_due(struct decap *d, struct output *o)
 	return name_file(d, o) != 0 ? -1 : 0;
 }
 
-/* o ready for a packet of linktype, most recently used */
-static int
-ready_output(struct decap *d, struct output *o, int linktype)
-{
-	if (o->dumper == NULL)
-		return open_output(d, o, linktype);
-	lru_unlink(d, o);
-	lru_push(d, o);
-	return 0;
-}
-
+/* the output of these ids: -w's, or --split's; NULL past --max-outputs
+   or on an error */
 static struct output *
 output_for(struct decap *d, const struct jp_jmirror *jm)
 {
+	const struct decap_settings *set = d->set;
 	char path[4096];
 	struct output *o;
 
-	if (d->pattern == NULL)
-		return d->first;
-	if (expand_pattern(d->pattern, jm, d->rotate.seconds != 0, path,
+	if (set->pattern == NULL)
+		return d->out.first;
+	if (expand_pattern(set->pattern, jm, set->rotate.seconds != 0, path,
 			   sizeof(path)) != 0) {
-		d->error = 1;
-		snprintf(d->errmsg, sizeof(d->errmsg),
-			 "--split: file name too long");
+		decap_fail(d, "--split: file name too long");
 		return NULL;
 	}
 	o = find_output(d, path);
 	if (o != NULL && o->written == 0 && o->file == o->path &&
-	    (d->rotate.seconds != 0 || d->rotate.digits != 0) &&
+	    (set->rotate.seconds != 0 || set->rotate.digits != 0) &&
 	    name_file(d, o) != 0)
 		return NULL;
 	return o;
 }
 
+/* the packet p, with its header h, into o */
 static void
-write_record(struct decap *d, struct output *o, const struct pcap_pkthdr *h)
+write_record(struct decap *d, struct output *o, const struct pcap_pkthdr *h,
+	     const uint8_t *p)
 {
-	pcap_dump((u_char *)o->dumper, h, d->buf_ptr);
+	pcap_dump((u_char *)o->dumper, h, p);
 	o->size += 16 + h->caplen;	/* a record header and the packet */
 	o->written++;
-	d->counts.written++;
-	if (d->flush_each && pcap_dump_flush(o->dumper) != 0)
+	if (d->out.ring.older != &o->ring) {
+		ring_take_out(&o->ring);
+		ring_put_newest(&d->out, &o->ring);
+	}
+	d->st.counts.written++;
+	if (d->set->flush_each && pcap_dump_flush(o->dumper) != 0)
 		output_failed(d, o, "write error");
 }
 
@@ -569,13 +616,13 @@ decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 	int linktype;
 
 	if (kind == JP_PAYLOAD_UNKNOWN) {
-		d->counts.unknown_payload++;
+		d->st.counts.unknown_payload++;
 		return;
 	}
 	o = output_for(d, jm);
 	if (o == NULL) {
-		if (!d->error)
-			d->counts.past_max_outputs++;
+		if (!d->st.failed)
+			d->st.counts.past_max_outputs++;
 		return;
 	}
 	linktype = linktype_for(d, o, kind);
@@ -587,9 +634,8 @@ decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 	oh.ts = h->ts;
 	oh.caplen = r.caplen;
 	oh.len = r.len;
-	d->buf_ptr = r.p;
-	if (!filter_passes(d, linktype, &oh)) {
-		d->counts.filtered++;
+	if (!filter_passes(d, linktype, &oh, r.p)) {
+		d->st.counts.filtered++;
 		return;
 	}
 	switch (rotate_if_due(d, o)) {
@@ -601,107 +647,93 @@ decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 	default:
 		return;
 	}
-	if (ready_output(d, o, linktype) != 0)
+	if (o->dumper == NULL && open_output(d, o, linktype) != 0)
 		return;
-	write_record(d, o, &oh);
+	write_record(d, o, &oh, r.p);
 }
 
 /* ---- start and end ---- */
 
-/*
- * -w FILE: the file, opened now so that a bad path fails at once.  Its
- * file header waits for the first packet written, whose link type it
- * gives: a pipe or a FIFO cannot take a header back.
- */
+/* -w FILE: its file, opened at the start, under its first name */
 int
-decap_open_single(struct decap *d)
-{
-	struct output *o = find_output(d, d->path);
-
-	if (o == NULL || name_file(d, o) != 0)
-		return -1;
-	o->unstarted = strcmp(o->file, "-") == 0 ? stdout :
-						   fopen(o->file, "wb");
-	if (o->unstarted == NULL) {
-		output_failed(d, o, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Flush and close every output; -w's output gets its file header even
- * when nothing was written (the link type of --payload, raw IP for
- * auto).  0, or -1 when a write failed.
- */
-int
-decap_close_outputs(struct decap *d)
+decap_open_outputs(struct decap *d)
 {
 	struct output *o;
-	int bad = 0;
 
-	o = d->first;
-	if (d->pattern == NULL && o != NULL && o->unstarted != NULL)
-		open_output(d, o, d->payload == PAYLOAD_PPP ? DLT_PPP :
-							      DLT_RAW);
-	for (o = d->first; o != NULL; o = o->next)
-		bad |= close_output(d, o) != 0;
-	return bad || d->error ? -1 : 0;
+	if (d->set->path == NULL)
+		return 0;
+	o = find_output(d, d->set->path);
+	if (o == NULL || name_file(d, o) != 0)
+		return -1;
+	return open_output(d, o, 0);
 }
 
-/* SIGHUP: every open output closed, to be reopened (appended to, or
-   created again where it was moved away) by its next packet */
+/* SIGHUP: every output with a file header closed, to be reopened
+   (appended to, or created again where it was moved away) by its next
+   packet */
 int
 decap_reopen_outputs(struct decap *d)
 {
 	struct output *o;
 	int bad = 0;
 
-	for (o = d->first; o != NULL; o = o->next) {
-		if (strcmp(o->path, "-") != 0)
+	for (o = d->out.first; o != NULL; o = o->next) {
+		if (o->dumper != NULL && strcmp(o->path, "-") != 0)
 			bad |= close_output(d, o) != 0;
 	}
 	return bad ? -1 : 0;
 }
 
+/*
+ * Flush and close every output; -w's output gets its file header even
+ * when nothing was written (the link type of --payload, raw IP for
+ * auto).  0, or -1 when this or an earlier step of the run failed.
+ */
+int
+decap_close_outputs(struct decap *d)
+{
+	struct output *o = d->out.first;
+
+	if (d->set->pattern == NULL && o != NULL && o->unstarted != NULL)
+		open_output(d, o, d->set->payload == PAYLOAD_PPP ? DLT_PPP :
+								   DLT_RAW);
+	for (o = d->out.first; o != NULL; o = o->next)
+		close_output(d, o);
+	return d->st.failed ? -1 : 0;
+}
+
 void
-decap_free(struct decap *d)
+decap_free_outputs(struct decap *d)
 {
 	struct output *o, *next;
 
-	for (o = d->first; o != NULL; o = next) {
+	for (o = d->out.first; o != NULL; o = next) {
 		next = o->next;
 		if (o->unstarted != NULL)
 			fclose(o->unstarted);
+		if (o->dumper != NULL)
+			pcap_dump_close(o->dumper);
 		if (o->file != o->path)
 			free(o->file);
 		free(o);
 	}
-	d->first = d->last = NULL;
-	memset(d->buckets, 0, sizeof(d->buckets));
-	if (d->filter_text != NULL) {
-		pcap_freecode(&d->filter_raw);
-		pcap_freecode(&d->filter_ppp);
-	}
-	if (d->reasm != NULL)
-		reasm_free(d->reasm);
-	d->reasm = NULL;
+	memset(&d->out, 0, sizeof(d->out));
 }
 
 /* "N written: PATH N, PATH N, ... and K more outputs" */
 void
-decap_print_outputs(const struct decap *d, FILE *f, const char *prog)
+decap_print_outputs(const struct decap *d, FILE *f)
 {
 	const unsigned most = 10;
 	const struct output *o;
 	unsigned n = 0;
 
-	fprintf(f, "%s: %lu written", prog, d->counts.written);
-	for (o = d->first; o != NULL && n < most; o = o->next, n++)
+	fprintf(f, "%s: %lu written", DECAP_PROG, d->st.counts.written);
+	for (o = d->out.first; o != NULL && n < most; o = o->next, n++)
 		fprintf(f, "%s %s %lu", n == 0 ? ":" : ",",
 			strcmp(o->path, "-") == 0 ? "standard output" : o->file,
 			o->written);
-	if (d->noutputs > most)
-		fprintf(f, " and %u more outputs", d->noutputs - most);
+	if (d->out.count > most)
+		fprintf(f, " and %u more outputs", d->out.count - most);
 	fputc('\n', f);
 }

@@ -19,29 +19,116 @@
  * fragments through the reassembler, UDP on a jmirror port (or any, -T),
  * the jmirror header and the --mirror-id / --session-id selection.  What
  * is found is handed to decap_mirrored() (decap-output.c); what is not
- * is counted.
+ * is counted.  Also the run itself: the settings' defaults, the state's
+ * start and end, the errors.
  */
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "decap.h"
 
-int
-decap_init(struct decap *d, const struct reasm_limits *limits)
+/* ---- the run ---- */
+
+static void
+verror(const char *fmt, va_list ap)
 {
-	d->reasm = reasm_new(limits);
-	return d->reasm == NULL ? -1 : 0;
+	fprintf(stderr, "%s: ", DECAP_PROG);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
 }
 
+void
+decap_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+}
+
+/* what follows the first error of a run is its consequence: not
+   reported again */
+void
+decap_fail(struct decap *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->st.failed)
+		return;
+	d->st.failed = 1;
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+}
+
+/* the defaults, before the options */
+void
+decap_settings_init(struct decap_settings *set)
+{
+	memset(set, 0, sizeof(*set));
+	set->dlt = -1;
+	set->ports.n = 1;
+	set->ports.port[0] = JMIRROR_PORT;
+	set->payload = PAYLOAD_AUTO;
+	set->max_outputs = DECAP_DEFAULT_MAX_OUTPUTS;
+	set->max_open = DECAP_MAX_OPEN;
+	set->limits.max_bytes = REASM_DEFAULT_MAX_BYTES;
+	set->limits.timeout_ns = REASM_DEFAULT_TIMEOUT_NS;
+}
+
+/* a run with these settings: its filter compiled, its reassembler */
+int
+decap_init(struct decap *d, const struct decap_settings *set)
+{
+	memset(d, 0, sizeof(*d));
+	d->set = set;
+	if (set->max_open == 0 || set->max_open > DECAP_MAX_OPEN) {
+		decap_error("%u files open at once: expected 1-%d",
+			    set->max_open, DECAP_MAX_OPEN);
+		return -1;
+	}
+	if (decap_compile_filter(d) != 0)
+		return -1;
+	d->st.reasm = reasm_new(&set->limits);
+	if (d->st.reasm == NULL) {
+		decap_error("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+decap_free(struct decap *d)
+{
+	decap_free_outputs(d);
+	decap_free_filter(d);
+	if (d->st.reasm != NULL)
+		reasm_free(d->st.reasm);
+	d->st.reasm = NULL;
+}
+
+/* 1 when decap should stop: an error, -W's last file, or -c reached */
+int
+decap_done(const struct decap *d)
+{
+	return d->st.failed || d->out.files_done ||
+	       (d->set->max_count != 0 &&
+		d->st.counts.written >= d->set->max_count);
+}
+
+/* ---- one packet ---- */
+
 /* the capture time of a packet, in nanoseconds */
-uint64_t
-decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h)
+static uint64_t
+ts_ns(const struct decap_settings *set, const struct pcap_pkthdr *h)
 {
 	uint64_t frac = (uint64_t)h->ts.tv_usec;
 
 	return (uint64_t)h->ts.tv_sec * 1000000000u +
-	       (d->nano ? frac : frac * 1000u);
+	       (set->nano ? frac : frac * 1000u);
 }
 
 /* 1 when --mirror-id or --session-id lets id through */
@@ -69,15 +156,15 @@ decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
 {
 	struct jp_jmirror jm;
 
-	d->counts.jmirror++;
+	d->st.counts.jmirror++;
 	if (len < JMIRROR_HDR_LEN || caplen < JMIRROR_HDR_LEN) {
-		d->counts.short_header++;
+		d->st.counts.short_header++;
 		return;
 	}
 	jp_jmirror_header(p, &jm);
-	if (!id_selected(&d->mirror_ids, jm.mirror_id) ||
-	    !id_selected(&d->session_ids, jm.session_id)) {
-		d->counts.not_selected++;
+	if (!id_selected(&d->set->mirror_ids, jm.mirror_id) ||
+	    !id_selected(&d->set->session_ids, jm.session_id)) {
+		d->st.counts.not_selected++;
 		return;
 	}
 	decap_mirrored(d, h, &jm, p + JMIRROR_HDR_LEN,
@@ -97,19 +184,19 @@ tally_lookalike(struct decap *d, unsigned dport, const uint8_t *p,
 {
 	unsigned i;
 
-	if (d->counts.jmirror != 0 || !jp_looks_like_jmirror(p, caplen, len))
+	if (d->st.counts.jmirror != 0 || !jp_looks_like_jmirror(p, caplen, len))
 		return;
-	for (i = 0; i < d->nlookalikes; i++) {
-		if (d->lookalikes[i].port == dport) {
-			d->lookalikes[i].count++;
+	for (i = 0; i < d->st.nlookalikes; i++) {
+		if (d->st.lookalikes[i].port == dport) {
+			d->st.lookalikes[i].count++;
 			return;
 		}
 	}
-	if (d->nlookalikes == DECAP_MAX_LOOKALIKES)
+	if (d->st.nlookalikes == DECAP_MAX_LOOKALIKES)
 		return;
-	d->lookalikes[i].port = dport;
-	d->lookalikes[i].count = 1;
-	d->nlookalikes++;
+	d->st.lookalikes[i].port = dport;
+	d->st.lookalikes[i].count = 1;
+	d->st.nlookalikes++;
 }
 
 /* A whole (or reassembled) outer UDP datagram in IP: is it jmirror? */
@@ -122,22 +209,23 @@ decap_udp(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
 	int jmirror;
 
 	if (caplen < info->hdr_len + JP_UDP_HDR_LEN) {
-		d->counts.outer_bad++;
+		d->st.counts.outer_bad++;
 		return;
 	}
-	jmirror = d->any_udp || jp_ports_match(&d->ports, jp_get_be16(udp),
-					       jp_get_be16(udp + 2));
+	jmirror = d->set->any_udp ||
+		  jp_ports_match(&d->set->ports, jp_get_be16(udp),
+				 jp_get_be16(udp + 2));
 	ulen = jp_get_be16(udp + 4);
 	if (jmirror &&
 	    (ulen < JP_UDP_HDR_LEN || ulen > info->length - info->hdr_len)) {
-		d->counts.outer_bad++;
+		d->st.counts.outer_bad++;
 		return;
 	}
 	avail = caplen - info->hdr_len;
 	if (avail > ulen)
 		avail = ulen;
 	if (!jmirror) {
-		d->counts.not_jmirror++;
+		d->st.counts.not_jmirror++;
 		if (ulen >= JP_UDP_HDR_LEN && avail >= JP_UDP_HDR_LEN &&
 		    ulen <= info->length - info->hdr_len)
 			tally_lookalike(d, jp_get_be16(udp + 2),
@@ -167,21 +255,22 @@ decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
 
 	if (info->proto != JP_IPPROTO_UDP &&
 	    (info->version == 4 || !jp_ipv6_extension(info->proto))) {
-		d->counts.not_jmirror++;
+		d->st.counts.not_jmirror++;
 		return;
 	}
 	if (caplen < info->length) {
-		d->counts.truncated_fragments++;
+		d->st.counts.truncated_fragments++;
 		return;
 	}
-	switch (reasm_add(d->reasm, ip, info->length, info, decap_ts_ns(d, h),
+	switch (reasm_add(d->st.reasm, ip, info->length, info,
+			  ts_ns(d->set, h),
 			  &whole, &wlen)) {
 	case REASM_HELD:
 	case REASM_DROPPED:
 		return;
 	case REASM_NOT_FRAGMENT:
 		/* the reassembler disagrees that it is a fragment */
-		d->counts.outer_bad++;
+		d->st.counts.outer_bad++;
 		return;
 	case REASM_COMPLETE:
 		break;
@@ -189,7 +278,7 @@ decap_fragment(struct decap *d, const struct pcap_pkthdr *h,
 	if (jp_ip_walk(whole, (unsigned)wlen, &winfo) != JP_IP_OK ||
 	    winfo.fragment || winfo.proto != JP_IPPROTO_UDP ||
 	    winfo.length != wlen) {
-		d->counts.outer_bad++;
+		d->st.counts.outer_bad++;
 		return;
 	}
 	decap_udp(d, h, whole, (unsigned)wlen, &winfo);
@@ -210,16 +299,18 @@ prefix_matches(const uint8_t *a, const uint8_t *b, unsigned prefix)
 /* 1 when --from takes jmirror from this outer source (IPv4: 4 bytes,
    IPv6: 16) */
 int
-decap_sender_accepted(const struct decap *d, int version, const uint8_t *addr)
+decap_sender_accepted(const struct decap_settings *set, int version,
+		      const uint8_t *addr)
 {
+	const struct sender_set *senders = &set->senders;
 	unsigned i;
 
-	if (d->senders.n == 0)
+	if (senders->n == 0)
 		return 1;
-	for (i = 0; i < d->senders.n; i++) {
-		if (d->senders.a[i].version == version &&
-		    prefix_matches(d->senders.a[i].addr, addr,
-				   d->senders.a[i].prefix))
+	for (i = 0; i < senders->n; i++) {
+		if (senders->a[i].version == version &&
+		    prefix_matches(senders->a[i].addr, addr,
+				   senders->a[i].prefix))
 			return 1;
 	}
 	return 0;
@@ -234,12 +325,12 @@ decap_ip(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
 	struct jp_ip info;
 
 	if (jp_ip_walk(ip, caplen, &info) != JP_IP_OK) {
-		d->counts.outer_bad++;
+		d->st.counts.outer_bad++;
 		return;
 	}
-	if (!decap_sender_accepted(d, info.version,
+	if (!decap_sender_accepted(d->set, info.version,
 				   ip + (info.version == 4 ? 12 : 8))) {
-		d->counts.not_accepted++;
+		d->st.counts.not_accepted++;
 		return;
 	}
 	if (info.fragment) {
@@ -247,7 +338,7 @@ decap_ip(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *ip,
 		return;
 	}
 	if (info.proto != JP_IPPROTO_UDP) {
-		d->counts.not_jmirror++;
+		d->st.counts.not_jmirror++;
 		return;
 	}
 	decap_udp(d, h, ip, caplen, &info);
@@ -261,11 +352,11 @@ decap_packet(struct decap *d, const struct pcap_pkthdr *h, const uint8_t *p)
 	unsigned off;
 	int carries;
 
-	d->counts.read++;
-	carries = jp_find_ip(d->dlt, p, caplen, &off);
+	d->st.counts.read++;
+	carries = jp_find_ip(d->set->dlt, p, caplen, &off);
 	if (carries == JP_CARRIES_NOT_IP || off >= caplen ||
 	    !jp_version_agrees(carries, p + off)) {
-		d->counts.not_jmirror++;
+		d->st.counts.not_jmirror++;
 		return;
 	}
 	decap_ip(d, h, p + off, caplen - off);
@@ -297,8 +388,8 @@ or_term(char *buf, size_t size, size_t n, const char *term)
  * size.
  */
 int
-decap_capture_filter(const struct decap *d, const char *jmirror, char *buf,
-		     size_t size)
+decap_capture_filter(const struct decap_settings *set, const char *jmirror,
+		     char *buf, size_t size)
 {
 	char term[32];
 	size_t n = 0;
@@ -306,16 +397,16 @@ decap_capture_filter(const struct decap *d, const char *jmirror, char *buf,
 	int next;
 
 	buf[0] = '\0';
-	if (d->any_udp && jmirror == NULL)
+	if (set->any_udp && jmirror == NULL)
 		n = or_term(buf, size, n, "udp");
-	for (i = 0; jmirror == NULL && !d->any_udp && i < d->ports.n; i++) {
-		snprintf(term, sizeof(term), "udp port %u", d->ports.port[i]);
+	for (i = 0; jmirror == NULL && !set->any_udp && i < set->ports.n; i++) {
+		snprintf(term, sizeof(term), "udp port %u", set->ports.port[i]);
 		n = or_term(buf, size, n, term);
 	}
 	if (jmirror != NULL)
 		n = or_term(buf, size, n,
 			    "(ip proto 17 and ip[6:2] & 0x3fff != 0)");
-	else if (!d->any_udp)
+	else if (!set->any_udp)
 		n = or_term(buf, size, n,
 			    "(ip proto 17 and ip[6:2] & 0x1fff != 0)");
 	for (next = 0; next < 256; next++) {
@@ -329,12 +420,4 @@ decap_capture_filter(const struct decap *d, const char *jmirror, char *buf,
 	if (jmirror != NULL)
 		n = or_term(buf, size, n, jmirror);
 	return n < size ? 0 : -1;
-}
-
-/* 1 when decap should stop: an output failed, or -c is reached */
-int
-decap_done(const struct decap *d)
-{
-	return d->error || d->files_done ||
-	       (d->max_count != 0 && d->counts.written >= d->max_count);
 }

@@ -22,13 +22,15 @@
  *   decap-output.c   the mirrored packet: payload kind and conversion,
  *                    the filter, -w / --split outputs
  *
- * decap_packet() needs no main(): the libFuzzer harness calls it.
+ * decap_packet() needs no main(): the libFuzzer harness calls it, with
+ * the settings of decap_settings_init() as main() starts from.
  */
 
 #ifndef DECAP_H
 #define DECAP_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <pcap/pcap.h>
 
@@ -56,7 +58,10 @@
 /* --from: how many address prefixes */
 #define DECAP_MAX_SENDERS	64
 
-/* exit statuses, tcpdump's convention */
+/* the program's name, in front of every message */
+#define DECAP_PROG		"jmirror-decap"
+
+/* exit statuses, tcpdump's: a usage error is an error too */
 #define DECAP_EXIT_OK		0
 #define DECAP_EXIT_ERROR	1
 
@@ -88,6 +93,32 @@ struct rotation {
 /* --payload */
 enum payload_mode { PAYLOAD_AUTO, PAYLOAD_IP, PAYLOAD_PPP };
 
+/*
+ * What the options chose, and what the input fixes (its link type and
+ * time stamp precision): set up before the first packet, read-only
+ * after.  decap_settings_init() gives the defaults.
+ */
+struct decap_settings {
+	int dlt;			/* outer link type; -1: UDP payloads */
+	int nano;			/* time stamps in nanoseconds */
+	int any_udp;			/* -T */
+	struct jp_ports ports;		/* --jmirror-port */
+	struct id_set mirror_ids, session_ids;
+	struct sender_set senders;	/* --from */
+	enum payload_mode payload;
+	const char *filter_text;	/* EXPRESSION, or NULL */
+	const char *path;		/* -w FILE, or NULL */
+	const char *pattern;		/* --split PATTERN, or NULL */
+	int flush_each;			/* -U */
+	unsigned long max_count;	/* -c, 0 for none */
+	unsigned long max_outputs;	/* --max-outputs */
+	unsigned max_open;		/* --split: files open at once */
+	struct rotation rotate;		/* -G, -C, -W */
+	struct reasm_limits limits;	/* --reasm-budget, --reasm-timeout */
+	const char *user;		/* the user -Z made decap, or NULL:
+					   named when a file cannot be made */
+};
+
 struct counts {
 	unsigned long read;		/* outer packets */
 	unsigned long jmirror;		/* jmirror datagrams found */
@@ -116,67 +147,84 @@ struct lookalike {
 	unsigned long count;
 };
 
-struct output;
-
-struct decap {
-	/* settings */
-	int dlt;			/* outer link type; -1: UDP payloads */
-	int nano;			/* time stamps in nanoseconds */
-	int any_udp;			/* -T */
-	struct jp_ports ports;
-	struct id_set mirror_ids, session_ids;
-	enum payload_mode payload;
-	const char *filter_text;	/* EXPRESSION, or NULL */
-	struct bpf_program filter_raw, filter_ppp;
-	const char *path;		/* -w FILE, or NULL */
-	const char *pattern;		/* --split PATTERN, or NULL */
-	int flush_each;			/* -U */
-	unsigned long max_count;	/* -c, 0 for none */
-	struct sender_set senders;	/* --from */
-	unsigned long max_outputs;	/* --max-outputs */
-	struct rotation rotate;		/* -G, -C, -W */
-	/* state */
+/* the run: what was found, the reassembler, the compiled filter, and
+   room for one packet converted to its output's link type */
+struct decap_state {
 	struct reasm *reasm;
+	struct bpf_program filter_raw, filter_ppp;	/* EXPRESSION, for
+							   each link type */
 	struct counts counts;
 	struct reason reasons[DECAP_MAX_REASONS];
 	unsigned nreasons;
 	struct lookalike lookalikes[DECAP_MAX_LOOKALIKES];
 	unsigned nlookalikes;
-	struct output *first, *last;	/* every output, oldest first */
-	struct output *buckets[DECAP_BUCKETS];	/* outputs by path */
-	struct output *lru_head;	/* open outputs, most recent first */
-	struct output *lru_tail;
-	unsigned nopen, max_open;
-	unsigned noutputs;
-	int error;			/* an output failed: stop */
-	int files_done;			/* -G with -W: the last file is full */
-	char errmsg[PCAP_ERRBUF_SIZE + 512];
-	const uint8_t *buf_ptr;		/* the packet being written */
-	uint8_t buf[DECAP_PACKET_MAX + 8];	/* a converted packet */
+	int failed;			/* an error was reported: stop */
+	uint8_t scratch[DECAP_PACKET_MAX + 8];
 };
 
+struct output;
+
+/* a link in the ring of the outputs with a file open, in the order of
+   their last use */
+struct open_ring {
+	struct open_ring *newer, *older;
+};
+
+/* the output files: -w's one, or --split's by name */
+struct decap_outputs {
+	struct output *first, *last;	/* every output, oldest first */
+	struct output *buckets[DECAP_BUCKETS];	/* outputs by path */
+	struct open_ring ring;		/* the ring's own link: newer is the
+					   least recently used output, the
+					   one closed when max_open are
+					   open; older the most recently */
+	unsigned nopen;
+	unsigned count;			/* outputs made: --max-outputs */
+	int files_done;			/* -G with -W: the last file is full */
+};
+
+/* one run of decap: the settings it reads, what it changes */
+struct decap {
+	const struct decap_settings *set;
+	struct decap_state st;
+	struct decap_outputs out;
+};
+
+/*
+ * Errors: a function that fails writes one line through decap_error()
+ * and returns -1 (or NULL); main() alone chooses the exit status.  An
+ * error in the middle of the run goes through decap_fail(), which also
+ * stops the run (decap_done()); it is reported once.
+ */
+void decap_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+void decap_fail(struct decap *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* decap-packet.c */
-int decap_init(struct decap *d, const struct reasm_limits *limits);
+void decap_settings_init(struct decap_settings *set);
+int decap_init(struct decap *d, const struct decap_settings *set);
+void decap_free(struct decap *d);
 void decap_packet(struct decap *d, const struct pcap_pkthdr *h,
 		  const uint8_t *p);
 void decap_udp_payload(struct decap *d, const struct pcap_pkthdr *h,
 		       const uint8_t *p, unsigned caplen, unsigned len);
 int decap_done(const struct decap *d);
-int decap_capture_filter(const struct decap *d, const char *jmirror,
-			 char *buf, size_t size);
-int decap_sender_accepted(const struct decap *d, int version,
+int decap_capture_filter(const struct decap_settings *set,
+			 const char *jmirror, char *buf, size_t size);
+int decap_sender_accepted(const struct decap_settings *set, int version,
 			  const uint8_t *addr);
-uint64_t decap_ts_ns(const struct decap *d, const struct pcap_pkthdr *h);
 
 /* decap-output.c */
 int decap_compile_filter(struct decap *d);
+void decap_free_filter(struct decap *d);
 void decap_mirrored(struct decap *d, const struct pcap_pkthdr *h,
 		    const struct jp_jmirror *jm, const uint8_t *p,
 		    unsigned caplen, unsigned len);
-int decap_open_single(struct decap *d);
-int decap_close_outputs(struct decap *d);
+int decap_open_outputs(struct decap *d);
 int decap_reopen_outputs(struct decap *d);
-void decap_free(struct decap *d);
-void decap_print_outputs(const struct decap *d, FILE *f, const char *prog);
+int decap_close_outputs(struct decap *d);
+void decap_free_outputs(struct decap *d);
+void decap_print_outputs(const struct decap *d, FILE *f);
 
 #endif

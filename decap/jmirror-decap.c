@@ -34,7 +34,6 @@
 #include <pwd.h>
 #include <time.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,12 +74,11 @@
 /* -Z: whom a live capture run as root becomes, where that user exists */
 #define DEFAULT_USER		"tcpdump"
 
-static const char *prog = "jmirror-decap";
+static const char *const prog = DECAP_PROG;
 static volatile sig_atomic_t stop;	/* SIGINT, SIGTERM */
 static volatile sig_atomic_t report;	/* SIGUSR1 */
 static volatile sig_atomic_t reopen;	/* SIGHUP */
 static pcap_t *live;		/* the capture handle a signal breaks */
-static const char *became;	/* the user -Z made decap, or NULL */
 
 /* a live input: what the kernel could not keep */
 struct live_input {
@@ -149,100 +147,103 @@ usage(FILE *f)
 "\n"
 "EXPRESSION is a pcap filter for the mirrored packet, as written.\n"
 "SIGUSR1 prints the summary so far; SIGHUP reopens every output.\n"
-"Exit status: 0 done, 1 error.\n",
+"Exit status: 0 done, 1 error (a usage error too).\n",
 		prog, prog, DECAP_DEFAULT_MAX_OUTPUTS, DEFAULT_BUFFER_KIB,
 		DEFAULT_USER, JMIRROR_MAX_PORTS, JMIRROR_PORT,
 		REASM_DEFAULT_MAX_BYTES >> 20,
 		(unsigned long long)(REASM_DEFAULT_TIMEOUT_NS / 1000000000u));
 }
 
-/* a one-line error, and exit 1 */
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
+/* ---- option values: each parser reports a bad value and returns -1 ---- */
 
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(DECAP_EXIT_ERROR);
+/* a number up to max (jp_parse_number(): decimal, or hexadecimal after
+   0x), in *v; with rest, what follows it there */
+static int
+parse_number(const char *option, const char *arg, unsigned long long max,
+	     unsigned long long *v, char **rest)
+{
+	if (jp_parse_number(arg, 0, max, v, rest) != 0) {
+		decap_error("invalid %s '%s'", option, arg);
+		return -1;
+	}
+	return 0;
 }
 
-/* ---- option values ---- */
-
-/* a number from 0 to max (jp_parse_number()), or die naming the option */
-static unsigned long long
-parse_number(const char *option, const char *arg, unsigned long long max,
-	     char **rest)
+/* parse_number() for an option that takes 1 or more */
+static int
+parse_count(const char *option, const char *arg, unsigned long long max,
+	    const char *expected, unsigned long long *v)
 {
-	unsigned long long v;
-
-	if (jp_parse_number(arg, 0, max, &v, rest) != 0)
-		die("invalid %s '%s'", option, arg);
-	return v;
+	if (parse_number(option, arg, max, v, NULL) != 0)
+		return -1;
+	if (*v == 0) {
+		decap_error("invalid %s '%s': expected %s", option, arg,
+			    expected);
+		return -1;
+	}
+	return 0;
 }
 
 /* --mirror-id / --session-id: N or N-M, comma-separated */
-static void
+static int
 parse_ids(const char *option, const char *arg, uint32_t max,
 	  struct id_set *set)
 {
 	const char *p = arg;
+	unsigned long long lo, hi;
 	char *end;
 
 	set->n = 0;
 	for (;;) {
-		uint32_t lo = (uint32_t)parse_number(option, p, max, &end);
-		uint32_t hi = lo;
-
-		if (*end == '-')
-			hi = (uint32_t)parse_number(option, end + 1, max, &end);
+		if (parse_number(option, p, max, &lo, &end) != 0)
+			return -1;
+		hi = lo;
+		if (*end == '-' &&
+		    parse_number(option, end + 1, max, &hi, &end) != 0)
+			return -1;
 		if (hi < lo || set->n == DECAP_MAX_RANGES ||
-		    (*end != ',' && *end != '\0'))
-			die("invalid %s '%s': expected N or N-M, comma-separated",
-			    option, arg);
-		set->r[set->n].lo = lo;
-		set->r[set->n].hi = hi;
+		    (*end != ',' && *end != '\0')) {
+			decap_error("invalid %s '%s': expected N or N-M, "
+				    "comma-separated", option, arg);
+			return -1;
+		}
+		set->r[set->n].lo = (uint32_t)lo;
+		set->r[set->n].hi = (uint32_t)hi;
 		set->n++;
 		if (*end == '\0')
-			return;
+			return 0;
 		p = end + 1;
 	}
 }
 
 /* --reasm-budget: bytes, with a k, M or G suffix */
-static size_t
-parse_bytes(const char *arg)
+static int
+parse_bytes(const char *arg, size_t *bytes)
 {
+	unsigned long long v;
+	unsigned shift = 0;
 	char *end;
-	unsigned long long v = parse_number("--reasm-budget", arg,
-					    ULLONG_MAX >> 30, &end);
 
-	if (end[0] != '\0' && end[1] != '\0')
-		die("invalid --reasm-budget '%s'", arg);
-	switch (end[0]) {
-	case 'k': case 'K':
-		v <<= 10;
-		break;
-	case 'M':
-		v <<= 20;
-		break;
-	case 'G':
-		v <<= 30;
-		break;
-	case '\0':
-		break;
-	default:
-		die("invalid --reasm-budget '%s'", arg);
+	if (parse_number("--reasm-budget", arg, ULLONG_MAX >> 30, &v,
+			 &end) != 0)
+		return -1;
+	if (end[0] == 'k' || end[0] == 'K')
+		shift = 10;
+	else if (end[0] == 'M')
+		shift = 20;
+	else if (end[0] == 'G')
+		shift = 30;
+	v <<= shift;
+	if ((end[0] != '\0' && (shift == 0 || end[1] != '\0')) || v == 0 ||
+	    v > SIZE_MAX) {
+		decap_error("invalid --reasm-budget '%s'", arg);
+		return -1;
 	}
-	if (v == 0 || v > SIZE_MAX)
-		die("invalid --reasm-budget '%s'", arg);
-	return (size_t)v;
+	*bytes = (size_t)v;
+	return 0;
 }
 
-static void
+static int
 parse_payload(const char *arg, enum payload_mode *mode)
 {
 	if (strcmp(arg, "auto") == 0)
@@ -251,37 +252,50 @@ parse_payload(const char *arg, enum payload_mode *mode)
 		*mode = PAYLOAD_IP;
 	else if (strcmp(arg, "ppp") == 0)
 		*mode = PAYLOAD_PPP;
-	else
-		die("invalid --payload '%s': expected auto, ip or ppp", arg);
+	else {
+		decap_error("invalid --payload '%s': expected auto, ip or ppp",
+			    arg);
+		return -1;
+	}
+	return 0;
 }
 
 /* --split PATTERN: %m, %s and %%, and with -G strftime's escapes */
-static void
+static int
 check_pattern(const char *pattern, int with_time)
 {
-	const char *p;
+	const char *p, *why = NULL;
 
 	if (pattern[0] == '\0' || strcmp(pattern, "-") == 0)
-		die("invalid --split '%s': a file name pattern", pattern);
-	for (p = strchr(pattern, '%'); p != NULL; p = strchr(p + 2, '%')) {
+		why = "a file name pattern";
+	for (p = strchr(pattern, '%'); why == NULL && p != NULL;
+	     p = strchr(p + 2, '%')) {
 		if (p[1] == '\0')
-			die("invalid --split '%s': a %% at the end", pattern);
-		if (p[1] != 'm' && p[1] != 's' && p[1] != '%' && !with_time)
-			die("invalid --split '%s': only %%m, %%s and %%%% may "
-			    "follow %% (strftime's escapes need -G)", pattern);
+			why = "a % at the end";
+		else if (p[1] != 'm' && p[1] != 's' && p[1] != '%' &&
+			 !with_time)
+			why = "only %m, %s and %% may follow % (strftime's "
+			      "escapes need -G)";
 	}
+	if (why == NULL)
+		return 0;
+	decap_error("invalid --split '%s': %s", pattern, why);
+	return -1;
 }
 
 /* one --from entry: ADDR or ADDR/PREFIX, IPv4 or IPv6 */
-static void
+static int
 parse_sender(const char *arg, const char *entry, size_t len,
 	     struct sender_set *set)
 {
 	char text[INET6_ADDRSTRLEN + 8], *slash;
+	unsigned long long prefix;
 	unsigned max;
 
-	if (len >= sizeof(text) || set->n == DECAP_MAX_SENDERS)
-		die("invalid --from '%s'", arg);
+	if (len >= sizeof(text) || set->n == DECAP_MAX_SENDERS) {
+		decap_error("invalid --from '%s'", arg);
+		return -1;
+	}
 	memcpy(text, entry, len);
 	text[len] = '\0';
 	slash = strchr(text, '/');
@@ -291,16 +305,22 @@ parse_sender(const char *arg, const char *entry, size_t len,
 		set->a[set->n].version = 4, max = 32;
 	else if (inet_pton(AF_INET6, text, set->a[set->n].addr) == 1)
 		set->a[set->n].version = 6, max = 128;
-	else
-		die("invalid --from '%s': '%s' is not an IPv4 or IPv6 address",
-		    arg, text);
-	set->a[set->n].prefix = slash == NULL ? max :
-		(unsigned)parse_number("--from prefix", slash + 1, max, NULL);
+	else {
+		decap_error("invalid --from '%s': '%s' is not an IPv4 or IPv6 "
+			    "address", arg, text);
+		return -1;
+	}
+	prefix = max;
+	if (slash != NULL &&
+	    parse_number("--from prefix", slash + 1, max, &prefix, NULL) != 0)
+		return -1;
+	set->a[set->n].prefix = (unsigned)prefix;
 	set->n++;
+	return 0;
 }
 
 /* --from ADDR[/PREFIX][,...] */
-static void
+static int
 parse_senders(const char *arg, struct sender_set *set)
 {
 	const char *p = arg, *comma;
@@ -308,35 +328,41 @@ parse_senders(const char *arg, struct sender_set *set)
 	set->n = 0;
 	for (;;) {
 		comma = strchr(p, ',');
-		parse_sender(arg, p, comma != NULL ? (size_t)(comma - p) :
-						     strlen(p), set);
+		if (parse_sender(arg, p, comma != NULL ? (size_t)(comma - p) :
+							 strlen(p), set) != 0)
+			return -1;
 		if (comma == NULL)
-			break;
+			return 0;
 		p = comma + 1;
 	}
 }
 
-/* the remaining arguments, joined by spaces, as tcpdump does */
-static char *
-join_args(char **argv)
+/* the remaining arguments, joined by spaces, as tcpdump does, in
+   *joined (NULL when there are none) */
+static int
+join_args(char **argv, char **joined)
 {
 	size_t n = 1;
 	char **a, *s;
 
+	*joined = NULL;
 	if (*argv == NULL)
-		return NULL;
+		return 0;
 	for (a = argv; *a != NULL; a++)
 		n += strlen(*a) + 1;
 	s = malloc(n);
-	if (s == NULL)
-		die("out of memory");
+	if (s == NULL) {
+		decap_error("out of memory");
+		return -1;
+	}
 	s[0] = '\0';
 	for (a = argv; *a != NULL; a++) {
 		if (a != argv)
 			strcat(s, " ");
 		strcat(s, *a);
 	}
-	return s;
+	*joined = s;
+	return 0;
 }
 
 /* ---- inputs ---- */
@@ -374,15 +400,16 @@ catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* -r: the capture, and the precision of its time stamps */
 static pcap_t *
-open_file(struct decap *d, const char *path)
+open_file(struct decap_settings *set, const char *path)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
-	pcap_t *p = jp_open_offline(path, &d->nano, errbuf);
+	pcap_t *p = jp_open_offline(path, &set->nano, errbuf);
 
 	if (p == NULL)
-		die("%s: %s", strcmp(path, "-") == 0 ? "standard input" : path,
-		    errbuf);
+		decap_error("%s: %s", strcmp(path, "-") == 0 ?
+				"standard input" : path, errbuf);
 	return p;
 }
 
@@ -450,23 +477,23 @@ expression_is_inner(const char *expr)
  * decap_capture_filter(); 0 if the settings need the plain filter.
  */
 static int
-jmirror_live_filter(const struct decap *d, char *buf, size_t size)
+jmirror_live_filter(const struct decap_settings *set, char *buf, size_t size)
 {
+	const char *expr = set->filter_text;
 	char mid[32], sid[32], primitive[2 * DECAP_FILTER_MAX];
 	int n;
 
-	if (d->any_udp || d->ports.n != 1 ||
-	    id_selector(&d->mirror_ids, "", mid, sizeof(mid)) != 0 ||
-	    id_selector(&d->session_ids, "session ", sid, sizeof(sid)) != 0 ||
-	    (d->filter_text != NULL && !expression_is_inner(d->filter_text)))
+	if (set->any_udp || set->ports.n != 1 ||
+	    id_selector(&set->mirror_ids, "", mid, sizeof(mid)) != 0 ||
+	    id_selector(&set->session_ids, "session ", sid, sizeof(sid)) != 0 ||
+	    (expr != NULL && !expression_is_inner(expr)))
 		return 0;
 	n = snprintf(primitive, sizeof(primitive),
-		     "(jmirror port %u%s%s%s%s%s)", d->ports.port[0], mid, sid,
-		     d->filter_text != NULL ? " and (" : "",
-		     d->filter_text != NULL ? d->filter_text : "",
-		     d->filter_text != NULL ? ")" : "");
+		     "(jmirror port %u%s%s%s%s%s)", set->ports.port[0], mid,
+		     sid, expr != NULL ? " and (" : "",
+		     expr != NULL ? expr : "", expr != NULL ? ")" : "");
 	return n > 0 && (size_t)n < sizeof(primitive) &&
-	       decap_capture_filter(d, primitive, buf, size) == 0;
+	       decap_capture_filter(set, primitive, buf, size) == 0;
 }
 
 /*
@@ -474,25 +501,30 @@ jmirror_live_filter(const struct decap *d, char *buf, size_t size)
  * it and it compiles, else the one --print-filter prints; its text in
  * filter
  */
-static void
-set_live_filter(struct decap *d, pcap_t *p, const char *iface, char *filter,
-		size_t size)
+static int
+set_live_filter(const struct decap_settings *set, pcap_t *p,
+		const char *iface, char *filter, size_t size)
 {
 	struct bpf_program code;
+	int r;
 
 	if (!pcap_knows_jmirror(p) ||
-	    !jmirror_live_filter(d, filter, size) ||
+	    !jmirror_live_filter(set, filter, size) ||
 	    pcap_compile(p, &code, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		decap_capture_filter(d, NULL, filter, size);
+		decap_capture_filter(set, NULL, filter, size);
 		if (pcap_compile(p, &code, filter, 1,
-				 PCAP_NETMASK_UNKNOWN) != 0)
-			die("%s: cannot set the capture filter: %s", iface,
-			    pcap_geterr(p));
+				 PCAP_NETMASK_UNKNOWN) != 0) {
+			decap_error("%s: cannot set the capture filter: %s",
+				    iface, pcap_geterr(p));
+			return -1;
+		}
 	}
-	if (pcap_setfilter(p, &code) != 0)
-		die("%s: cannot set the capture filter: %s", iface,
-		    pcap_geterr(p));
+	r = pcap_setfilter(p, &code);
+	if (r != 0)
+		decap_error("%s: cannot set the capture filter: %s", iface,
+			    pcap_geterr(p));
 	pcap_freecode(&code);
+	return r != 0 ? -1 : 0;
 }
 
 /* 1 when iface is a loopback interface */
@@ -522,52 +554,77 @@ is_loopback(const char *iface)
  * first) stays for the packets already in the buffer, which libpcap
  * filters itself and where "inbound" cannot be told.
  */
-static void
+static int
 keep_received_copies(pcap_t *p, const char *iface, const char *filter)
 {
 	char inbound[2 * DECAP_FILTER_MAX + 32];
 	struct bpf_program code;
-	struct sock_fprog prog;
+	struct sock_fprog fprog;
+	int r;
 
 	snprintf(inbound, sizeof(inbound), "inbound and (%s)", filter);
-	if (pcap_compile(p, &code, inbound, 1, PCAP_NETMASK_UNKNOWN) != 0)
-		die("%s: cannot compile the capture filter: %s", iface,
-		    pcap_geterr(p));
+	if (pcap_compile(p, &code, inbound, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		decap_error("%s: cannot compile the capture filter: %s", iface,
+			    pcap_geterr(p));
+		return -1;
+	}
 	/* a struct bpf_insn is a struct sock_filter */
-	prog.len = (unsigned short)code.bf_len;
-	prog.filter = (struct sock_filter *)code.bf_insns;
-	if (setsockopt(pcap_fileno(p), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-		       sizeof(prog)) != 0)
-		die("%s: cannot set the capture filter: %s", iface,
-		    strerror(errno));
+	fprog.len = (unsigned short)code.bf_len;
+	fprog.filter = (struct sock_filter *)code.bf_insns;
+	r = setsockopt(pcap_fileno(p), SOL_SOCKET, SO_ATTACH_FILTER, &fprog,
+		       sizeof(fprog));
+	if (r != 0)
+		decap_error("%s: cannot set the capture filter: %s", iface,
+			    strerror(errno));
 	pcap_freecode(&code);
+	return r != 0 ? -1 : 0;
+}
+
+/* -i: the capture, activated, with its buffer and filter */
+static pcap_t *
+activate_live(struct decap_settings *set, const char *iface, int buffer_kib)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_create(iface, errbuf);
+	int r;
+
+	if (p == NULL) {
+		decap_error("%s: %s", iface, errbuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, DECAP_SNAPLEN);
+	pcap_set_timeout(p, LIVE_TIMEOUT_MS);
+	pcap_set_buffer_size(p, buffer_kib * 1024);
+	if (set->flush_each)
+		pcap_set_immediate_mode(p, 1);
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	r = pcap_activate(p);
+	if (r < 0) {
+		decap_error("%s: %s", iface, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	if (r > 0)
+		fprintf(stderr, "%s: %s: %s\n", prog, iface, pcap_geterr(p));
+	set->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+	return p;
 }
 
 /* -i: the capture, its buffer and filter */
 static pcap_t *
-open_live(struct decap *d, const char *iface, int buffer_kib)
+open_live(struct decap_settings *set, const char *iface, int buffer_kib)
 {
-	char errbuf[PCAP_ERRBUF_SIZE], filter[2 * DECAP_FILTER_MAX];
-	pcap_t *p = pcap_create(iface, errbuf);
-	int r;
+	char filter[2 * DECAP_FILTER_MAX];
+	pcap_t *p = activate_live(set, iface, buffer_kib);
 
 	if (p == NULL)
-		die("%s: %s", iface, errbuf);
-	pcap_set_snaplen(p, DECAP_SNAPLEN);
-	pcap_set_timeout(p, LIVE_TIMEOUT_MS);
-	pcap_set_buffer_size(p, buffer_kib * 1024);
-	if (d->flush_each)
-		pcap_set_immediate_mode(p, 1);
-	d->nano = pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) == 0;
-	r = pcap_activate(p);
-	if (r < 0)
-		die("%s: %s", iface, pcap_geterr(p));
-	if (r > 0)
-		fprintf(stderr, "%s: %s: %s\n", prog, iface, pcap_geterr(p));
-	d->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	set_live_filter(d, p, iface, filter, sizeof(filter));
-	if (is_loopback(iface))
-		keep_received_copies(p, iface, filter);
+		return NULL;
+	if (set_live_filter(set, p, iface, filter, sizeof(filter)) != 0 ||
+	    (is_loopback(iface) &&
+	     keep_received_copies(p, iface, filter) != 0)) {
+		pcap_close(p);
+		return NULL;
+	}
 	fprintf(stderr, "%s: listening on %s, link-type %s, buffer %d KiB, "
 		"capture filter '%s'\n", prog, iface,
 		pcap_datalink_val_to_name(pcap_datalink(p)) ?
@@ -576,16 +633,16 @@ open_live(struct decap *d, const char *iface, int buffer_kib)
 	return p;
 }
 
-static void
-check_link_type(const struct decap *d, const char *name)
+static int
+check_link_type(int dlt, const char *name)
 {
-	const char *lt = pcap_datalink_val_to_name(d->dlt);
-	char what[64];
+	const char *lt = pcap_datalink_val_to_name(dlt);
 
-	if (jp_link_supported(d->dlt))
-		return;
-	snprintf(what, sizeof(what), "%d (%s)", d->dlt, lt ? lt : "unknown");
-	die("%s: link type %s not supported", name, what);
+	if (jp_link_supported(dlt))
+		return 0;
+	decap_error("%s: link type %d (%s) not supported", name, dlt,
+		    lt ? lt : "unknown");
+	return -1;
 }
 
 static void
@@ -635,8 +692,8 @@ run_pcap(struct decap *d, const struct live_input *in, pcap_t *p,
 			break;
 	}
 	if (r == PCAP_ERROR) {
-		fprintf(stderr, "%s: %s: read error after %lu packets: %s\n",
-			prog, name, d->counts.read, pcap_geterr(p));
+		decap_error("%s: read error after %lu packets: %s", name,
+			    d->st.counts.read, pcap_geterr(p));
 		return -1;
 	}
 	return 0;
@@ -685,60 +742,100 @@ socket_name(int s, char *buf, size_t size)
 		 host, port);
 }
 
-/*
- * --listen [ADDR:]PORT: a bound UDP socket with nanosecond time stamps
- * and the kernel's drop counter on each datagram, in in->sock; a read
- * waits LIVE_TIMEOUT_MS at the most, so that a signal is seen in time.
- */
-static void
-open_socket(const char *arg, int buffer_kib, struct live_input *in)
+/* --listen [ADDR:]PORT, [IPv6]:PORT: the address (empty for none) into
+   host, the port, 1-65535, in *port */
+static int
+parse_listen(const char *arg, char *host, size_t size, const char **port)
 {
-	struct timeval wait = { 0, LIVE_TIMEOUT_MS * 1000 };
-	struct addrinfo hints, *ai;
-	char host[256], name[INET6_ADDRSTRLEN + 16];
-	const char *colon = strrchr(arg, ':'), *port = arg;
-	int s, on = 1, r;
+	const char *colon = strrchr(arg, ':');
+	unsigned long long n;
 
 	host[0] = '\0';
+	*port = arg;
 	if (colon != NULL) {
-		size_t n = (size_t)(colon - arg);
+		size_t len = (size_t)(colon - arg);
 
-		if (n >= sizeof(host))
-			die("invalid --listen '%s'", arg);
-		memcpy(host, arg, n);
-		host[n] = '\0';
-		port = colon + 1;
-		/* [IPv6]:PORT */
-		if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-			memmove(host, host + 1, n - 2);
-			host[n - 2] = '\0';
+		if (len >= size) {
+			decap_error("invalid --listen '%s'", arg);
+			return -1;
+		}
+		memcpy(host, arg, len);
+		host[len] = '\0';
+		*port = colon + 1;
+		if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
+			memmove(host, host + 1, len - 2);
+			host[len - 2] = '\0';
 		}
 	}
-	if (parse_number("--listen port", port, 65535, NULL) == 0)
-		die("invalid --listen '%s': port 0 would be a port the kernel "
-		    "picks; give 1-65535", arg);
+	if (parse_number("--listen port", *port, 65535, &n, NULL) != 0)
+		return -1;
+	if (n == 0) {
+		decap_error("invalid --listen '%s': port 0 would be a port the "
+			    "kernel picks; give 1-65535", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A UDP socket bound to ai, with nanosecond time stamps and the kernel's
+ * drop counter on each datagram; a read waits LIVE_TIMEOUT_MS at the
+ * most, so that a signal is seen in time.  -1 (errno) on a failure.
+ */
+static int
+bound_socket(const struct addrinfo *ai, int buffer_kib, struct live_input *in)
+{
+	struct timeval wait = { 0, LIVE_TIMEOUT_MS * 1000 };
+	int s = socket(ai->ai_family, SOCK_DGRAM, 0), on = 1, saved;
+
+	if (s < 0)
+		return -1;
+	if (setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0 &&
+	    setsockopt(s, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) == 0 &&
+	    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait)) == 0) {
+		in->coalesce = set_receive_buffer(s, buffer_kib) >=
+			       COALESCE_MIN_BYTES;
+		if (bind(s, ai->ai_addr, ai->ai_addrlen) == 0)
+			return s;
+	}
+	saved = errno;
+	close(s);
+	errno = saved;
+	return -1;
+}
+
+/* --listen [ADDR:]PORT: its socket, in in->sock */
+static int
+open_socket(const char *arg, int buffer_kib, struct live_input *in)
+{
+	struct addrinfo hints, *ai;
+	char host[256], name[INET6_ADDRSTRLEN + 16];
+	const char *port;
+	int s, r;
+
+	if (parse_listen(arg, host, sizeof(host), &port) != 0)
+		return -1;
 	memset(&hints, 0, sizeof(hints));
 	/* no address: every IPv4 address */
 	hints.ai_family = host[0] != '\0' ? AF_UNSPEC : AF_INET;
 	hints.ai_socktype = SOCK_DGRAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
 	r = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
-	if (r != 0)
-		die("--listen %s: %s", arg, gai_strerror(r));
-	s = socket(ai->ai_family, SOCK_DGRAM, 0);
-	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &on,
-				sizeof(on)) != 0 ||
-	    setsockopt(s, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) != 0 ||
-	    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait)) != 0)
-		die("--listen %s: %s", arg, strerror(errno));
-	in->coalesce = set_receive_buffer(s, buffer_kib) >= COALESCE_MIN_BYTES;
-	if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0)
-		die("--listen %s: %s", arg, strerror(errno));
+	if (r != 0) {
+		decap_error("--listen %s: %s", arg, gai_strerror(r));
+		return -1;
+	}
+	s = bound_socket(ai, buffer_kib, in);
+	if (s < 0)
+		decap_error("--listen %s: %s", arg, strerror(errno));
 	freeaddrinfo(ai);
+	if (s < 0)
+		return -1;
 	socket_name(s, name, sizeof(name));
 	fprintf(stderr, "%s: listening on %s (UDP), buffer %d KiB\n", prog,
 		name, buffer_kib);
 	in->sock = s;
+	return 0;
 }
 
 /* --listen: up to BATCH datagrams, each with its sender and control
@@ -809,17 +906,19 @@ datagram_header(struct mmsghdr *mm, struct pcap_pkthdr *h,
 
 /* --from for a datagram's sender (an IPv4-mapped IPv6 one as IPv4) */
 static int
-sender_accepted(const struct decap *d, const struct sockaddr_storage *ss)
+sender_accepted(const struct decap_settings *set,
+		const struct sockaddr_storage *ss)
 {
 	const struct sockaddr_in *v4 = (const struct sockaddr_in *)ss;
 	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)ss;
 
 	if (ss->ss_family == AF_INET)
-		return decap_sender_accepted(d, 4,
+		return decap_sender_accepted(set, 4,
 			(const uint8_t *)&v4->sin_addr);
 	if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr))
-		return decap_sender_accepted(d, 4, v6->sin6_addr.s6_addr + 12);
-	return decap_sender_accepted(d, 6, v6->sin6_addr.s6_addr);
+		return decap_sender_accepted(set, 4,
+					     v6->sin6_addr.s6_addr + 12);
+	return decap_sender_accepted(set, 6, v6->sin6_addr.s6_addr);
 }
 
 /* --listen: datagrams until -c, an error or a signal; every datagram
@@ -839,15 +938,14 @@ run_socket(struct decap *d, struct live_input *in, const char *name)
 			      errno == EWOULDBLOCK))
 			continue;
 		if (n < 0) {
-			fprintf(stderr, "%s: --listen %s: %s\n", prog, name,
-				strerror(errno));
+			decap_error("--listen %s: %s", name, strerror(errno));
 			return -1;
 		}
 		for (i = 0; i < n && !decap_done(d); i++) {
-			d->counts.read++;
+			d->st.counts.read++;
 			datagram_header(&b.msg[i], &h, in);
-			if (!sender_accepted(d, &b.from[i])) {
-				d->counts.not_accepted++;
+			if (!sender_accepted(d->set, &b.from[i])) {
+				d->st.counts.not_accepted++;
 				continue;
 			}
 			decap_udp_payload(d, &h, b.data[i], h.caplen, h.len);
@@ -897,7 +995,7 @@ datagrams(unsigned long n)
 static void
 summary_fragments(const struct decap *d)
 {
-	const struct reasm_stats *rs = reasm_stats(d->reasm);
+	const struct reasm_stats *rs = reasm_stats(d->st.reasm);
 
 	fprintf(stderr, "%s: fragments: %lu reassembled into %lu %s; "
 		"%lu in %lu incomplete %s at the end\n",
@@ -911,7 +1009,7 @@ summary_fragments(const struct decap *d)
 		prog, rs->frags_overlapping, rs->overlapping,
 		datagrams(rs->overlapping), rs->frags_timed_out, rs->timed_out,
 		rs->frags_evicted, rs->evicted, rs->invalid, rs->duplicates,
-		rs->after_overlap, d->counts.truncated_fragments);
+		rs->after_overlap, d->st.counts.truncated_fragments);
 }
 
 /* the ports in use, as the summary names them */
@@ -936,11 +1034,11 @@ static void
 port_hint(const struct decap *d)
 {
 	struct lookalike top[DECAP_MAX_LOOKALIKES], t;
-	unsigned i, j, n = d->nlookalikes;
+	unsigned i, j, n = d->st.nlookalikes;
 
-	if (d->counts.jmirror != 0 || n == 0)
+	if (d->st.counts.jmirror != 0 || n == 0)
 		return;
-	memcpy(top, d->lookalikes, n * sizeof(top[0]));
+	memcpy(top, d->st.lookalikes, n * sizeof(top[0]));
 	for (i = 1; i < n; i++) {
 		for (j = i; j > 0 && top[j].count > top[j - 1].count; j--) {
 			t = top[j];
@@ -951,7 +1049,7 @@ port_hint(const struct decap *d)
 	if (n > JMIRROR_MAX_PORTS)
 		n = JMIRROR_MAX_PORTS;
 	fprintf(stderr, "%s: no jmirror on ", prog);
-	print_ports(&d->ports);
+	print_ports(&d->set->ports);
 	for (i = 0; i < n; i++)
 		fprintf(stderr, "%s port %u carries %lu %s",
 			i == 0 ? ";" : ",", top[i].port, top[i].count,
@@ -966,7 +1064,8 @@ port_hint(const struct decap *d)
 static void
 summary(const struct decap *d, const struct live_input *in)
 {
-	const struct counts *c = &d->counts;
+	const struct decap_state *st = &d->st;
+	const struct counts *c = &st->counts;
 	unsigned long drops;
 	unsigned i;
 
@@ -979,7 +1078,7 @@ summary(const struct decap *d, const struct live_input *in)
 	else if (in != NULL)
 		fprintf(stderr, "%s: dropped by the kernel: unknown (%s)\n",
 			prog, pcap_geterr(in->pcap));
-	decap_print_outputs(d, stderr, prog);
+	decap_print_outputs(d, stderr);
 	summary_fragments(d);
 	fprintf(stderr, "%s: skipped: %lu not jmirror, %lu bad outer IP/UDP, "
 		"%lu short header, %lu not selected, %lu filtered, "
@@ -987,14 +1086,14 @@ summary(const struct decap *d, const struct live_input *in)
 		prog, c->not_jmirror, c->outer_bad, c->short_header,
 		c->not_selected, c->filtered, c->unknown_payload,
 		c->not_representable);
-	for (i = 0; i < d->nreasons; i++)
+	for (i = 0; i < st->nreasons; i++)
 		fprintf(stderr, "%s%s %lu", i == 0 ? " (" : ", ",
-			d->reasons[i].name, d->reasons[i].count);
-	fprintf(stderr, "%s\n", d->nreasons != 0 ? ")" : "");
-	if (d->senders.n != 0 || d->pattern != NULL)
+			st->reasons[i].name, st->reasons[i].count);
+	fprintf(stderr, "%s\n", st->nreasons != 0 ? ")" : "");
+	if (d->set->senders.n != 0 || d->set->pattern != NULL)
 		fprintf(stderr, "%s: refused: %lu not from an accepted sender, "
 			"%lu past --max-outputs (%lu)\n", prog, c->not_accepted,
-			c->past_max_outputs, d->max_outputs);
+			c->past_max_outputs, d->set->max_outputs);
 }
 
 /* ---- least privilege ---- */
@@ -1002,30 +1101,37 @@ summary(const struct decap *d, const struct live_input *in)
 /*
  * As root, a live capture becomes USER (-Z, default DEFAULT_USER) once
  * its socket is open: every packet is read, every file made as USER.
- * -Z root stays root; no such default user: stay, and say so.
+ * -Z root stays root; no such default user: stay, and say so.  The user
+ * become goes in set->user, for the messages of files it cannot make.
  */
-static void
-drop_privileges(const char *user, int given)
+static int
+drop_privileges(struct decap_settings *set, const char *user, int given)
 {
 	const struct passwd *pw;
 
 	if (geteuid() != 0 || strcmp(user, "root") == 0)
-		return;
+		return 0;
 	pw = getpwnam(user);
 	if (pw == NULL && !given) {
 		fprintf(stderr, "%s: no user '%s': running as root (-Z USER "
 			"names another)\n", prog, user);
-		return;
+		return 0;
 	}
-	if (pw == NULL)
-		die("-Z %s: no such user", user);
+	if (pw == NULL) {
+		decap_error("-Z %s: no such user", user);
+		return -1;
+	}
 	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
-	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
-		die("cannot become user '%s': %s", user, strerror(errno));
-	became = user;
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		decap_error("cannot become user '%s': %s", user,
+			    strerror(errno));
+		return -1;
+	}
+	set->user = user;
+	return 0;
 }
 
-/* ---- main ---- */
+/* ---- options ---- */
 
 enum {
 	OPT_LISTEN = 256, OPT_SPLIT, OPT_PORT, OPT_MIRROR_ID, OPT_SESSION_ID,
@@ -1033,10 +1139,14 @@ enum {
 	OPT_MAX_OUTPUTS, OPT_PRINT_FILTER
 };
 
-struct settings {
+/* what parse_option() found: go on, an error, or --help / --version
+   done */
+enum { OPTIONS_RUN, OPTIONS_BAD, OPTIONS_DONE };
+
+/* the options main() acts on itself, beside decap's settings */
+struct command {
 	const char *file, *iface, *listen;
 	char *expression;
-	struct reasm_limits limits;
 	int buffer_kib;			/* -B, 0 when not given */
 	const char *user;		/* -Z, NULL when not given */
 	int outputs;			/* -w and --split given */
@@ -1044,7 +1154,7 @@ struct settings {
 };
 
 /* -G, -C and -W */
-static void
+static int
 parse_rotation(int opt, const char *arg, struct rotation *r)
 {
 	unsigned long long v;
@@ -1052,30 +1162,167 @@ parse_rotation(int opt, const char *arg, struct rotation *r)
 
 	switch (opt) {
 	case 'G':
-		r->seconds = (unsigned)parse_number("-G", arg, INT_MAX, NULL);
-		if (r->seconds == 0)
-			die("invalid -G '%s': expected 1 or more seconds", arg);
+		if (parse_count("-G", arg, INT_MAX, "1 or more seconds",
+				&v) != 0)
+			return -1;
+		r->seconds = (unsigned)v;
 		break;
 	case 'C':
-		v = parse_number("-C", arg, UINT64_MAX / 1000000u, NULL);
-		if (v == 0)
-			die("invalid -C '%s': expected 1 or more million bytes",
-			    arg);
+		if (parse_count("-C", arg, UINT64_MAX / 1000000u,
+				"1 or more million bytes", &v) != 0)
+			return -1;
 		r->bytes = v * 1000000u;
 		break;
 	case 'W':
-		r->files = (unsigned)parse_number("-W", arg, INT_MAX, NULL);
-		if (r->files == 0)
-			die("invalid -W '%s': expected 1 or more files", arg);
+		if (parse_count("-W", arg, INT_MAX, "1 or more files",
+				&v) != 0)
+			return -1;
+		r->files = (unsigned)v;
 		/* the digits of the highest file number, W - 1 */
 		for (r->digits = 0, n = r->files - 1; n > 0; n /= 10)
 			r->digits++;
 		break;
 	}
+	return 0;
 }
 
-static void
-parse_options(int argc, char **argv, struct decap *d, struct settings *s)
+/* -B KIB */
+static int
+parse_buffer(const char *arg, int *kib)
+{
+	char expected[32];
+	unsigned long long v;
+
+	snprintf(expected, sizeof(expected), "1-%d KiB", MAX_BUFFER_KIB);
+	if (parse_count("-B", arg, MAX_BUFFER_KIB, expected, &v) != 0)
+		return -1;
+	*kib = (int)v;
+	return 0;
+}
+
+/* --reasm-budget and --reasm-timeout */
+static int
+parse_limit(int opt, const char *arg, struct reasm_limits *limits)
+{
+	unsigned long long v;
+
+	if (opt == OPT_BUDGET)
+		return parse_bytes(arg, &limits->max_bytes);
+	if (parse_count("--reasm-timeout", arg, MAX_TIMEOUT_SECONDS, NULL,
+			&v) != 0)
+		return -1;
+	limits->timeout_ns = v * 1000000000u;
+	return 0;
+}
+
+/* an option of a number of 1 or more into *v: -c or --max-outputs */
+static int
+parse_limit_count(const char *option, const char *arg, unsigned long *v)
+{
+	unsigned long long n;
+
+	if (parse_count(option, arg, ULONG_MAX, "1 or more", &n) != 0)
+		return -1;
+	*v = (unsigned long)n;
+	return 0;
+}
+
+/* the options of the output: -w, --split */
+static int
+parse_output(int opt, const char *arg, struct decap_settings *set,
+	     struct command *cmd)
+{
+	if (opt == 'w' && set->path != NULL) {
+		decap_error("-w given twice: one output file");
+		return -1;
+	}
+	if (opt == 'w')
+		set->path = arg;
+	else
+		set->pattern = arg;
+	cmd->outputs++;
+	return 0;
+}
+
+/* the options that choose which datagrams are jmirror and which of
+   them are taken */
+static int
+parse_selection(int opt, const char *arg, struct decap_settings *set)
+{
+	switch (opt) {
+	case OPT_PORT:
+		if (jp_parse_ports(arg, &set->ports) == 0)
+			return 0;
+		decap_error("invalid --jmirror-port '%s': expected "
+			    "PORT[,PORT...], each 1-65535 (at most 8), or 0 "
+			    "for none", arg);
+		return -1;
+	case OPT_MIRROR_ID:
+		return parse_ids("--mirror-id", arg, JMIRROR_MIRROR_ID_MASK,
+				 &set->mirror_ids);
+	case OPT_SESSION_ID:
+		return parse_ids("--session-id", arg, UINT32_MAX,
+				 &set->session_ids);
+	case OPT_FROM:
+		return parse_senders(arg, &set->senders);
+	case 'T':
+		set->any_udp = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* one option: OPTIONS_RUN, OPTIONS_BAD or OPTIONS_DONE */
+static int
+parse_option(int opt, const char *arg, struct decap_settings *set,
+	     struct command *cmd)
+{
+	int r = 0;
+
+	switch (opt) {
+	case 'r': cmd->file = arg; break;
+	case 'i': cmd->iface = arg; break;
+	case OPT_LISTEN: cmd->listen = arg; break;
+	case 'w': case OPT_SPLIT: r = parse_output(opt, arg, set, cmd); break;
+	case 'B': r = parse_buffer(arg, &cmd->buffer_kib); break;
+	case 'Z': cmd->user = arg; break;
+	case 'G': case 'C': case 'W':
+		r = parse_rotation(opt, arg, &set->rotate);
+		break;
+	case OPT_MAX_OUTPUTS:
+		r = parse_limit_count("--max-outputs", arg, &set->max_outputs);
+		break;
+	case 'c': r = parse_limit_count("-c", arg, &set->max_count); break;
+	case 'U': set->flush_each = 1; break;
+	case OPT_PORT: case OPT_MIRROR_ID: case OPT_SESSION_ID: case OPT_FROM:
+	case 'T':
+		r = parse_selection(opt, arg, set);
+		break;
+	case OPT_PAYLOAD: r = parse_payload(arg, &set->payload); break;
+	case OPT_PRINT_FILTER: cmd->print_filter = 1; break;
+	case OPT_BUDGET: case OPT_TIMEOUT:
+		r = parse_limit(opt, arg, &set->limits);
+		break;
+	case 'h':
+		usage(stdout);
+		return OPTIONS_DONE;
+	case OPT_VERSION:
+		printf("%s (tcpdump-jmirror) %s\n%s\n", prog, DECAP_VERSION,
+		       pcap_lib_version());
+		return OPTIONS_DONE;
+	default:
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			prog);
+		return OPTIONS_BAD;
+	}
+	return r == 0 ? OPTIONS_RUN : OPTIONS_BAD;
+}
+
+/* the command line into set and cmd: OPTIONS_RUN, OPTIONS_BAD or
+   OPTIONS_DONE */
+static int
+parse_options(int argc, char **argv, struct decap_settings *set,
+	      struct command *cmd)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -1093,130 +1340,69 @@ parse_options(int argc, char **argv, struct decap *d, struct settings *s)
 		{ "print-filter", no_argument, NULL, OPT_PRINT_FILTER },
 		{ NULL, 0, NULL, 0 }
 	};
-	int opt;
+	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, "+r:i:w:Uc:ThB:Z:G:C:W:", longopts,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'r': s->file = optarg; break;
-		case 'i': s->iface = optarg; break;
-		case OPT_LISTEN: s->listen = optarg; break;
-		case 'w':
-			if (d->path != NULL)
-				die("-w given twice: one output file");
-			d->path = optarg;
-			s->outputs++;
-			break;
-		case OPT_SPLIT:
-			d->pattern = optarg;
-			s->outputs++;
-			break;
-		case 'B':
-			s->buffer_kib = (int)parse_number("-B", optarg,
-							  MAX_BUFFER_KIB, NULL);
-			if (s->buffer_kib == 0)
-				die("invalid -B '%s': expected 1-%d KiB", optarg,
-				    MAX_BUFFER_KIB);
-			break;
-		case 'Z': s->user = optarg; break;
-		case 'G': case 'C': case 'W':
-			parse_rotation(opt, optarg, &d->rotate);
-			break;
-		case OPT_FROM: parse_senders(optarg, &d->senders); break;
-		case OPT_MAX_OUTPUTS:
-			d->max_outputs = parse_number("--max-outputs", optarg,
-						      ULONG_MAX, NULL);
-			if (d->max_outputs == 0)
-				die("invalid --max-outputs '%s': expected 1 or "
-				    "more", optarg);
-			break;
-		case 'U': d->flush_each = 1; break;
-		case 'T': d->any_udp = 1; break;
-		case 'c':
-			d->max_count = parse_number("-c", optarg, ULONG_MAX,
-						    NULL);
-			if (d->max_count == 0)
-				die("invalid -c '%s': expected 1 or more",
-				    optarg);
-			break;
-		case OPT_PORT:
-			if (jp_parse_ports(optarg, &d->ports) != 0)
-				die("invalid --jmirror-port '%s': expected "
-				    "PORT[,PORT...], each 1-65535 (at most 8), "
-				    "or 0 for none", optarg);
-			break;
-		case OPT_MIRROR_ID:
-			parse_ids("--mirror-id", optarg, JMIRROR_MIRROR_ID_MASK,
-				  &d->mirror_ids);
-			break;
-		case OPT_SESSION_ID:
-			parse_ids("--session-id", optarg, UINT32_MAX,
-				  &d->session_ids);
-			break;
-		case OPT_PAYLOAD: parse_payload(optarg, &d->payload); break;
-		case OPT_PRINT_FILTER: s->print_filter = 1; break;
-		case OPT_BUDGET:
-			s->limits.max_bytes = parse_bytes(optarg);
-			break;
-		case OPT_TIMEOUT:
-			s->limits.timeout_ns = parse_number("--reasm-timeout",
-				optarg, MAX_TIMEOUT_SECONDS, NULL) * 1000000000u;
-			if (s->limits.timeout_ns == 0)
-				die("invalid --reasm-timeout '%s'", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			exit(DECAP_EXIT_OK);
-		case OPT_VERSION:
-			printf("%s (tcpdump-jmirror) %s\n%s\n", prog,
-			       DECAP_VERSION, pcap_lib_version());
-			exit(DECAP_EXIT_OK);
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				prog);
-			exit(DECAP_EXIT_ERROR);
-		}
+	while ((opt = getopt_long(argc, argv, "+r:i:w:Uc:ThB:Z:G:C:W:",
+				  longopts, NULL)) != -1) {
+		r = parse_option(opt, optarg, set, cmd);
+		if (r != OPTIONS_RUN)
+			return r;
 	}
-	s->expression = join_args(argv + optind);
-	d->filter_text = s->expression;
+	if (join_args(argv + optind, &cmd->expression) != 0)
+		return OPTIONS_BAD;
+	set->filter_text = cmd->expression;
+	return OPTIONS_RUN;
 }
 
 /* --print-filter: the capture filter of -i, for tcpdump and the like */
-static void
-print_filter(const struct decap *d)
+static int
+print_filter(const struct decap_settings *set)
 {
 	char filter[DECAP_FILTER_MAX];
 
-	decap_capture_filter(d, NULL, filter, sizeof(filter));
-	if (printf("%s\n", filter) < 0 || fflush(stdout) != 0)
-		die("standard output: %s", strerror(errno));
+	decap_capture_filter(set, NULL, filter, sizeof(filter));
+	if (printf("%s\n", filter) < 0 || fflush(stdout) != 0) {
+		decap_error("standard output: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* exactly one input and one output, and a terminal is no output */
-static void
-check_options(const struct decap *d, const struct settings *s)
+static int
+check_options(const struct decap_settings *set, const struct command *cmd)
 {
-	if ((s->file != NULL) + (s->iface != NULL) + (s->listen != NULL) != 1)
-		die("give one input: -r FILE, -i IFACE or --listen [ADDR:]PORT");
-	if (s->outputs != 1)
-		die("give one output: -w FILE or --split PATTERN");
-	if (d->path != NULL && strcmp(d->path, "-") == 0 && isatty(1))
-		die("-w -: standard output is a terminal; redirect it or "
-		    "pipe it");
-	if (d->pattern != NULL)
-		check_pattern(d->pattern, d->rotate.seconds != 0);
-	if (s->listen != NULL && d->any_udp)
-		die("-T goes with -r or -i, not --listen");
-	if ((d->rotate.seconds != 0 || d->rotate.bytes != 0 ||
-	     d->rotate.files != 0) && d->path != NULL &&
-	    strcmp(d->path, "-") == 0)
-		die("-G, -C and -W need files to move on to: -w FILE or "
-		    "--split PATTERN, not standard output");
-	if (d->rotate.files != 0 && d->rotate.seconds == 0 &&
-	    d->rotate.bytes == 0)
-		die("-W goes with -C or -G");
-	if (s->file != NULL && (s->buffer_kib != 0 || s->user != NULL))
-		die("-B and -Z go with -i or --listen");
+	const struct rotation *r = &set->rotate;
+	int to_stdout = set->path != NULL && strcmp(set->path, "-") == 0;
+	const char *why = NULL;
+
+	if ((cmd->file != NULL) + (cmd->iface != NULL) +
+	    (cmd->listen != NULL) != 1)
+		why = "give one input: -r FILE, -i IFACE or --listen "
+		      "[ADDR:]PORT";
+	else if (cmd->outputs != 1)
+		why = "give one output: -w FILE or --split PATTERN";
+	else if (to_stdout && isatty(1))
+		why = "-w -: standard output is a terminal; redirect it or "
+		      "pipe it";
+	else if (set->pattern != NULL &&
+		 check_pattern(set->pattern, r->seconds != 0) != 0)
+		return -1;
+	else if (cmd->listen != NULL && set->any_udp)
+		why = "-T goes with -r or -i, not --listen";
+	else if ((r->seconds != 0 || r->bytes != 0 || r->files != 0) &&
+		 to_stdout)
+		why = "-G, -C and -W need files to move on to: -w FILE or "
+		      "--split PATTERN, not standard output";
+	else if (r->files != 0 && r->seconds == 0 && r->bytes == 0)
+		why = "-W goes with -C or -G";
+	else if (cmd->file != NULL &&
+		 (cmd->buffer_kib != 0 || cmd->user != NULL))
+		why = "-B and -Z go with -i or --listen";
+	if (why == NULL)
+		return 0;
+	decap_error("%s", why);
+	return -1;
 }
 
 /* how many --split files may be open at once, from RLIMIT_NOFILE */
@@ -1231,74 +1417,95 @@ max_open_files(void)
 	return DECAP_MAX_OPEN;
 }
 
-int
-main(int argc, char **argv)
+/* ---- main ---- */
+
+/*
+ * The input: -r's capture, -i's, or --listen's socket (in in), and the
+ * link type and time stamp precision it fixes; a capture opened is in
+ * *pp, also on an error.
+ */
+static int
+open_input(struct decap_settings *set, const struct command *cmd,
+	   struct live_input *in, pcap_t **pp)
+{
+	const char *name = cmd->file != NULL ? cmd->file : cmd->iface;
+
+	if (cmd->listen != NULL) {
+		set->dlt = -1;
+		set->nano = 1;
+		return open_socket(cmd->listen, cmd->buffer_kib, in);
+	}
+	if (cmd->file != NULL)
+		*pp = open_file(set, cmd->file);
+	else
+		*pp = in->pcap = open_live(set, cmd->iface, cmd->buffer_kib);
+	if (*pp == NULL)
+		return -1;
+	set->dlt = pcap_datalink(*pp);
+	return check_link_type(set->dlt, name);
+}
+
+/*
+ * The run, from the checks of the options to the summary: 0, or -1
+ * after an error (reported).  With a live input, decap becomes its
+ * user (-Z) once the input is open and before the outputs are.
+ */
+static int
+run(struct decap_settings *set, struct command *cmd)
 {
 	static struct decap d;
-	struct settings s = { NULL, NULL, NULL, NULL,
-			      { REASM_DEFAULT_MAX_BYTES,
-				REASM_DEFAULT_TIMEOUT_NS }, 0, NULL, 0, 0 };
 	struct live_input in = { NULL, -1, 0, 0 };
-	const struct live_input *live_in = NULL;
+	const struct live_input *live_in = cmd->file == NULL ? &in : NULL;
 	pcap_t *p = NULL;
-	int status = DECAP_EXIT_OK;
+	int status = -1;
 
-	d.ports.n = 1;
-	d.ports.port[0] = JMIRROR_PORT;
-	d.max_open = max_open_files();
-	d.max_outputs = DECAP_DEFAULT_MAX_OUTPUTS;
-	parse_options(argc, argv, &d, &s);
-	if (s.print_filter) {
-		print_filter(&d);
-		return DECAP_EXIT_OK;
-	}
-	check_options(&d, &s);
-	if (decap_compile_filter(&d) != 0)
-		die("%s", d.errmsg);
-	if (decap_init(&d, &s.limits) != 0)
-		die("out of memory");
-	if (s.buffer_kib == 0)
-		s.buffer_kib = DEFAULT_BUFFER_KIB;
+	if (check_options(set, cmd) != 0 || decap_init(&d, set) != 0)
+		goto done;
+	if (cmd->buffer_kib == 0)
+		cmd->buffer_kib = DEFAULT_BUFFER_KIB;
 	/* before the start line: a signal from then on is a stop */
 	catch_signals();
-	if (s.file != NULL)
-		p = open_file(&d, s.file);
-	else if (s.iface != NULL)
-		p = in.pcap = open_live(&d, s.iface, s.buffer_kib);
-	else
-		open_socket(s.listen, s.buffer_kib, &in);
-	if (p != NULL) {
-		d.dlt = pcap_datalink(p);
-		check_link_type(&d, s.file != NULL ? s.file : s.iface);
-	} else {
-		d.dlt = -1;
-		d.nano = 1;
-	}
-	if (s.file == NULL) {
-		live_in = &in;
-		drop_privileges(s.user != NULL ? s.user : DEFAULT_USER,
-				s.user != NULL);
-	}
-	if (d.path != NULL && decap_open_single(&d) != 0)
-		die("%s%s%s%s", d.errmsg, became ? " (as user " : "",
-		    became ? became : "", became ? "; -Z root stays root)" : "");
-
-	if (p != NULL &&
-	    run_pcap(&d, live_in, p, s.file != NULL ? s.file : s.iface))
-		status = DECAP_EXIT_ERROR;
-	if (in.sock >= 0 && run_socket(&d, &in, s.listen))
-		status = DECAP_EXIT_ERROR;
-	reasm_flush(d.reasm);
-	if (decap_close_outputs(&d) != 0) {
-		fprintf(stderr, "%s: %s\n", prog, d.errmsg);
-		status = DECAP_EXIT_ERROR;
-	}
+	if (open_input(set, cmd, &in, &p) != 0 ||
+	    (live_in != NULL &&
+	     drop_privileges(set, cmd->user != NULL ? cmd->user :
+						      DEFAULT_USER,
+			     cmd->user != NULL) != 0) ||
+	    decap_open_outputs(&d) != 0)
+		goto done;
+	status = 0;
+	if (p != NULL && run_pcap(&d, live_in, p, cmd->file != NULL ?
+							cmd->file : cmd->iface))
+		status = -1;
+	if (in.sock >= 0 && run_socket(&d, &in, cmd->listen))
+		status = -1;
+	reasm_flush(d.st.reasm);
+	if (decap_close_outputs(&d) != 0)
+		status = -1;
 	summary(&d, live_in);
+done:
 	if (p != NULL)
 		pcap_close(p);
 	if (in.sock >= 0)
 		close(in.sock);
 	decap_free(&d);
-	free(s.expression);
 	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct decap_settings set;
+	struct command cmd;
+	int r;
+
+	decap_settings_init(&set);
+	set.max_open = max_open_files();
+	memset(&cmd, 0, sizeof(cmd));
+	r = parse_options(argc, argv, &set, &cmd);
+	if (r == OPTIONS_RUN && cmd.print_filter)
+		r = print_filter(&set) == 0 ? OPTIONS_DONE : OPTIONS_BAD;
+	else if (r == OPTIONS_RUN)
+		r = run(&set, &cmd) == 0 ? OPTIONS_DONE : OPTIONS_BAD;
+	free(cmd.expression);
+	return r == OPTIONS_DONE ? DECAP_EXIT_OK : DECAP_EXIT_ERROR;
 }

@@ -53,35 +53,39 @@ static const int link_types[] = {
 };
 #define NLINK_TYPES (sizeof(link_types) / sizeof(link_types[0]))
 
+static struct decap_settings set;
 static struct decap d;
 
+/* main()'s defaults, then what the input's first two bytes choose; a
+   small reassembly budget and time-out, so that eviction and expiry
+   run */
 static void
 configure(unsigned link, unsigned flags)
 {
-	memset(&d, 0, sizeof(d));
-	d.dlt = link < NLINK_TYPES ? link_types[link] : -1;
-	d.ports.n = 1;
-	d.ports.port[0] = JMIRROR_PORT;
-	d.any_udp = flags & FLAG_ANY_UDP;
+	decap_settings_init(&set);
+	set.dlt = link < NLINK_TYPES ? link_types[link] : -1;
+	set.any_udp = flags & FLAG_ANY_UDP;
 	switch ((flags & FLAG_PAYLOAD) >> 1) {
 	case 1:
-		d.payload = PAYLOAD_IP;
+		set.payload = PAYLOAD_IP;
 		break;
 	case 2:
-		d.payload = PAYLOAD_PPP;
+		set.payload = PAYLOAD_PPP;
 		break;
 	default:
-		d.payload = PAYLOAD_AUTO;
+		set.payload = PAYLOAD_AUTO;
 	}
-	d.filter_text = flags & FLAG_FILTER ? "ip6 or icmp" : NULL;
+	set.filter_text = flags & FLAG_FILTER ? "ip6 or icmp" : NULL;
 	if (flags & FLAG_IDS) {
-		d.mirror_ids.n = 1;
-		d.mirror_ids.r[0].lo = 0;
-		d.mirror_ids.r[0].hi = 1000;
+		set.mirror_ids.n = 1;
+		set.mirror_ids.r[0].lo = 0;
+		set.mirror_ids.r[0].hi = 1000;
 	}
-	d.flush_each = (flags & FLAG_FLUSH) != 0;
-	d.path = "/dev/null";
-	d.max_open = 4;
+	set.flush_each = (flags & FLAG_FLUSH) != 0;
+	set.path = "/dev/null";
+	set.max_open = 4;
+	set.limits.max_bytes = 64 * 1024;
+	set.limits.timeout_ns = 200000000ull;
 }
 
 static void
@@ -102,7 +106,7 @@ feed(const uint8_t *data, size_t size)
 		h.ts.tv_sec = n / 100;
 		h.ts.tv_usec = (n % 100) * STEP_US;
 		h.caplen = h.len = (bpf_u_int32)len;
-		if (d.dlt < 0)
+		if (set.dlt < 0)
 			decap_udp_payload(&d, &h, data, (unsigned)len,
 					  (unsigned)len);
 		else
@@ -115,18 +119,13 @@ feed(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* a small budget and time-out, so that eviction and expiry run */
-	const struct reasm_limits limits = { 64 * 1024, 200000000ull };
-
 	if (size < 2)
 		return 0;
 	configure(data[0], data[1]);
-	if (decap_compile_filter(&d) != 0 || decap_init(&d, &limits) != 0)
-		__builtin_trap();
-	if (decap_open_single(&d) != 0)
+	if (decap_init(&d, &set) != 0 || decap_open_outputs(&d) != 0)
 		__builtin_trap();
 	feed(data + 2, size - 2);
-	reasm_flush(d.reasm);
+	reasm_flush(d.st.reasm);
 	decap_close_outputs(&d);
 	decap_free(&d);
 	return 0;

@@ -55,10 +55,10 @@
 /* the most fragments one datagram is cut into (8-byte units) */
 #define FRAGMENTS_MAX	(65536 / 8)
 
-/* exit statuses */
-#define EXIT_ERROR	1	/* unreadable input, unwritable output */
-#define EXIT_USAGE	2
-#define EXIT_LINKTYPE	3	/* link type not supported */
+/* exit statuses, tcpdump's and jmirror-decap's: a usage error is an
+   error too */
+#define EXIT_OK		0
+#define EXIT_ERROR	1
 
 struct wrap {
 	uint32_t word0;		/* MHV and mirror id */
@@ -138,8 +138,8 @@ usage(FILE *f)
 "Numbers may be decimal or 0x hexadecimal.  Nanosecond time stamps in\n"
 "INPUT stay nanosecond time stamps in OUTPUT.\n"
 "\n"
-"Exit status: 0 done, 1 input or output error, 2 usage error,\n"
-"3 link type not supported.\n",
+"Exit status: 0 done; 1 on an error (a bad option, an unreadable or\n"
+"unsupported input, an output that cannot be written), as tcpdump.\n",
 		prog, JMIRROR_PORT, INNER_MAX, INNER_MAX);
 }
 
@@ -148,7 +148,7 @@ brief_usage(void)
 {
 	fprintf(stderr, "Usage: %s [OPTION]... INPUT OUTPUT\n"
 		"Try '%s --help' for more information.\n", prog, prog);
-	return EXIT_USAGE;
+	return EXIT_ERROR;
 }
 
 /*
@@ -175,7 +175,7 @@ parse_number(const char *option, const char *arg, unsigned long min,
 	if (jp_parse_number(arg, min, max, &value, NULL) != 0) {
 		fprintf(stderr, "%s: invalid %s '%s': expected %lu to %lu\n",
 			prog, option, arg, min, max);
-		exit(EXIT_USAGE);
+		exit(EXIT_ERROR);
 	}
 	return (unsigned long)value;
 }
@@ -404,7 +404,7 @@ main(int argc, char **argv)
 	struct pcap_pkthdr *h;
 	const u_char *p;
 	pcap_t *in;
-	int opt, quiet = 0, status = 0, r;
+	int opt, quiet = 0, status = EXIT_OK, r;
 
 	w.session_id = 144;
 	w.port = JMIRROR_PORT;
@@ -450,7 +450,7 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return EXIT_OK;
 		default:
 			return brief_usage();
 		}
@@ -469,7 +469,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s: link type %d (%s) not supported\n",
 			prog, argv[optind], w.dlt, name ? name : "unknown");
 		pcap_close(in);
-		return EXIT_LINKTYPE;
+		return EXIT_ERROR;
 	}
 	w.out = open_output(DLT_EN10MB, w.nano, argv[optind + 1]);
 	if (bare_path != NULL)

@@ -7,7 +7,8 @@
 # prints and filters raw IP and PPP as stock does) is the reference for
 # EXPRESSION and for what the written packets are, and applies
 # --print-filter's capture filter; WRAP (build/jmirror-wrap) wraps
-# captures on another port and fragments them.
+# captures on another port and fragments them, and shares decap's exit
+# statuses.
 #   --split with %m and %s and directories; --mirror-id / --session-id
 #   lists and ranges; EXPRESSION; --payload=auto|ip|ppp (LCP in an IP
 #   output counted and named, compressed PPP headers expanded); -c;
@@ -16,7 +17,8 @@
 #   precision (pcap, pcapng at if_tsresol 6 and 9, files and pipes);
 #   --print-filter keeps the fragments decap reassembles; the port hint
 #   when no jmirror is found; errors (one line, exit 1, what was written
-#   before is a valid pcap); a capture corrupt half way.
+#   before is a valid pcap); a capture corrupt half way; both tools' exit
+#   statuses (0, or 1 on any error, a usage error included).
 # Prints a line per check; exits non-zero when any failed.
 # DECAP_WRAPPER (e.g. valgrind ...) is put in front of DECAP.
 
@@ -384,32 +386,33 @@ through() {
 
 # capture filter: --print-filter's filter keeps what decap reassembles:
 # fragmented IPv4 (jmirror-wrap --fragment) and IPv6 fragments behind a
-# destination options header, which the filters used before lost
+# destination options header, which the simpler filters ("udp port
+# 30030", or one that takes only a fragment header after IPv6) lose
 test_capture_filter() {
-	if ! new=$(d --print-filter) || test -z "$new"; then
+	if ! printed=$(d --print-filter) || test -z "$printed"; then
 		fail "--print-filter prints a filter and exits 0"
 		return
 	fi
-	ok "--print-filter: $new"
+	ok "--print-filter: $printed"
 	"$wrap" -q --fragment=576 --bare="$tmp/bare.pcap" "$tmp/all.pcap" "$tmp/frag.pcap"
-	through "$new" "$tmp/frag.pcap" "$tmp/frag-new.pcap"
+	through "$printed" "$tmp/frag.pcap" "$tmp/frag-kept.pcap"
 	check "fragmented IPv4 jmirror through that filter: all $(records "$tmp/bare.pcap") mirrored packets" \
-		same "$tmp/bare.pcap" "$tmp/frag-new.pcap"
-	through "udp port 30030" "$tmp/frag.pcap" "$tmp/frag-old.pcap"
-	check "... where 'udp port 30030' kept $(records "$tmp/frag-old.pcap")" \
-		test "$(records "$tmp/frag-old.pcap")" -lt "$(records "$tmp/bare.pcap")"
+		same "$tmp/bare.pcap" "$tmp/frag-kept.pcap"
+	through "udp port 30030" "$tmp/frag.pcap" "$tmp/frag-simple.pcap"
+	check "... where 'udp port 30030' kept $(records "$tmp/frag-simple.pcap")" \
+		test "$(records "$tmp/frag-simple.pcap")" -lt "$(records "$tmp/bare.pcap")"
 	d -r "$tmp/x.pcap" -w "$tmp/x-all.pcap" --payload=ip
-	through "$new" "$tmp/x.pcap" "$tmp/x-new.pcap"
+	through "$printed" "$tmp/x.pcap" "$tmp/x-kept.pcap"
 	check "IPv6 fragments behind destination options through the filter: all $(records "$tmp/x-all.pcap")" \
-		same "$tmp/x-all.pcap" "$tmp/x-new.pcap"
+		same "$tmp/x-all.pcap" "$tmp/x-kept.pcap"
 	through "udp port 30030 or (ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)" \
-		"$tmp/x.pcap" "$tmp/x-old.pcap"
-	check "... where a filter taking ip6[6] == 44 kept $(records "$tmp/x-old.pcap")" \
-		test "$(records "$tmp/x-old.pcap")" -lt "$(records "$tmp/x-all.pcap")"
+		"$tmp/x.pcap" "$tmp/x-simple.pcap"
+	check "... where a filter taking ip6[6] == 44 kept $(records "$tmp/x-simple.pcap")" \
+		test "$(records "$tmp/x-simple.pcap")" -lt "$(records "$tmp/x-all.pcap")"
 	d -r "$tmp/x.pcap" -w "$tmp/t-all.pcap" --payload=ip -T
-	through "$(d --print-filter -T)" "$tmp/x.pcap" "$tmp/t-new.pcap" -T
+	through "$(d --print-filter -T)" "$tmp/x.pcap" "$tmp/t-kept.pcap" -T
 	check "-T: its filter keeps all $(records "$tmp/t-all.pcap")" \
-		same "$tmp/t-all.pcap" "$tmp/t-new.pcap"
+		same "$tmp/t-all.pcap" "$tmp/t-kept.pcap"
 	d --print-filter --jmirror-port=6502,5000 >"$tmp/f"
 	check "--jmirror-port=6502,5000: the filter takes those ports" \
 		grep -q '^udp port 6502 or udp port 5000 or ' "$tmp/f"
@@ -517,16 +520,45 @@ EOF
 test_corrupt() {
 	size=$(wc -c <"$tmp/c.pcap")
 	head -c $((size / 2)) "$tmp/c.pcap" >"$tmp/half.pcap"
-	if d -r "$tmp/half.pcap" -w "$tmp/half.out" --payload=ip; then
-		fail "a capture cut half way is an error"
-	else
-		ok "a capture cut half way is an error: $(head -n 1 "$tmp/err")"
-	fi
+	status_is 1 "a capture cut half way is an error" \
+		d -r "$tmp/half.pcap" -w "$tmp/half.out" --payload=ip
 	n=$(records "$tmp/half.out" || echo invalid)
 	check "... and the $n packets before it are a valid pcap" \
 		test "$n" != invalid -a "$n" != 0
 	head -c $((size / 2)) "$tmp/c.pcap" | d -r - -w - --payload=ip >"$tmp/half2.out" || true
 	check "... through pipes too" same "$tmp/half.out" "$tmp/half2.out"
+}
+
+# status_is STATUS TEXT COMMAND...: COMMAND exits with STATUS, its
+# standard error in $tmp/err (its first line shown)
+status_is() {
+	want=$1
+	text=$2
+	shift 2
+	rc=0
+	"$@" >/dev/null 2>"$tmp/err" || rc=$?
+	if test $rc = "$want"; then
+		ok "$text: exit $rc $(head -n 1 "$tmp/err")"
+	else
+		fail "$text: exit $rc, not $want"
+	fi
+}
+
+# exit statuses: both tools exit as tcpdump does, 0 when all went well
+# (--help and --version too), 1 on any error, a usage error included
+test_exit_statuses() {
+	status_is 0 "jmirror-decap --help" d --help
+	status_is 0 "jmirror-decap --version" d --version
+	status_is 1 "jmirror-decap with an unknown option" d --no-such-option
+	status_is 1 "jmirror-decap with an option's value missing" d -r
+	status_is 0 "jmirror-wrap --help" "$wrap" --help
+	status_is 0 "jmirror-wrap on a capture" "$wrap" -q "$tmp/all.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap without INPUT and OUTPUT" "$wrap"
+	status_is 1 "jmirror-wrap with an unknown option" "$wrap" --no-such-option "$tmp/all.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap with a bad number" "$wrap" --port=0 "$tmp/all.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap with a missing INPUT" "$wrap" "$tmp/none.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap on an unsupported link type" "$wrap" "$tmp/lt.pcap" "$tmp/w.pcap"
+	status_is 1 "jmirror-wrap with an unwritable OUTPUT" "$wrap" "$tmp/all.pcap" "$tmp/no/such/dir/w.pcap"
 }
 
 setup "$@"
@@ -545,4 +577,5 @@ test_capture_filter
 test_port_hint
 test_errors
 test_corrupt
+test_exit_statuses
 results "decap options"

@@ -36,14 +36,14 @@ build() {
 	{ tail -n 20 "$tmp/configure.log" "$tmp/make.log"; return 1; }
 }
 
-# text FILE: a man page as it reads, one line (without groff, as on a
-# fresh machine: its source with the jP and jM strings put in)
+# text FILE: a man page as it reads, one line (without groff, its source
+# with the strings its .ds requests define put in their place)
 text() {
 	if command -v groff >/dev/null 2>&1; then
 		groff -man -Tascii -P-cbou "$1" 2>/dev/null
 	else
-		sed -e "s/\\\\\*(jP/$(sed -n 's/^\.ds jP //p' "$1")/g" \
-		    -e "s/\\\\\*(jM/$(sed -n 's/^\.ds jM //p' "$1")/g" "$1"
+		awk '/^\.ds / { ds[$2] = $3; next }
+		     { for (n in ds) gsub("\\\\\\*\\(" n, ds[n]); print }' "$1"
 	fi | tr -s ' \n' '  '
 }
 

@@ -75,7 +75,8 @@ print_capture() {
 }
 
 # run_all: wrap and print every capture; $tmp/index has one line per
-# capture: its number, the wrapper's exit status, whether the stock
+# capture: its number, the wrapper's exit status ("unsupported" when its
+# one error line says the link type is not supported), whether the stock
 # tcpdump reads the original without error, its name
 run_all() {
 	n=0
@@ -91,7 +92,10 @@ run_all() {
 			"$capture" "$tmp/$n.jmirror" 2>"$tmp/$n.wrap.err"
 		status=$?
 		readable=yes
-		if test $status = 1; then
+		if test $status = 1 &&
+		    grep -q ': link type [0-9]* (.*) not supported$' "$tmp/$n.wrap.err"; then
+			status=unsupported
+		elif test $status = 1; then
 			"$stock" -n -r "$capture" >/dev/null 2>&1 || readable=no
 		fi
 		echo "$n $status $readable ${capture##*/}" >>"$tmp/index"
@@ -249,7 +253,7 @@ class Result:
             index = [line.rstrip("\n").split(" ", 3) for line in f]
         unreadable = []
         for n, status, readable, name in index:
-            if status == "3":
+            if status == "unsupported":
                 self.unsupported += 1
                 continue
             if status == "1" and readable == "no":
